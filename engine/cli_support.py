@@ -1,0 +1,41 @@
+"""What every subcommand shares: one clear error message and an exit status,
+never a traceback, for anything the user can fix; `--json` as one object on
+standard output."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_BAD_INPUT = 2
+EXIT_STOCHASTIC = 3
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed as one line, exit status `code`."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT):
+        super().__init__(message)
+        self.code = code
+
+
+def emit_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from engine.scenario import ScenarioError
+
+    try:
+        rc = args.func(args)
+        return 0 if rc is None else rc
+    except ScenarioError as e:
+        print(f"kitchen-coach: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CommandError as e:
+        print(f"kitchen-coach: {e}", file=sys.stderr)
+        return e.code
+    except KeyboardInterrupt:
+        print("kitchen-coach: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,91 @@
+"""Baseline policies, so the expert has something to beat.
+
+A policy is any callable `policy(kitchen, state, rng) -> {worker: task or IDLE}`
+returning a legal decision for the state's tick.
+"""
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+import numpy as np
+
+from engine.simulator import IDLE, Kitchen, State
+
+
+class Policy(Protocol):
+    def __call__(self, kitchen: Kitchen, state: State, rng: np.random.Generator) -> dict[int, int]: ...
+
+
+def random_policy(kitchen: Kitchen, state: State, rng: np.random.Generator) -> dict[int, int]:
+    """Each idle worker in turn picks uniformly among its legal choices (idle included)."""
+    decision: dict[int, int] = {}
+    open_ = kitchen.open_tasks(state)
+    for w in kitchen.idle_workers(state):
+        options = [IDLE] + [j for j in open_ if j not in decision.values()]
+        decision[w] = options[int(rng.integers(len(options)))]
+    return decision
+
+
+def greedy_policy(kitchen: Kitchen, state: State, rng: np.random.Generator | None = None) -> dict[int, int]:
+    """Every idle worker takes an open task, fastest pairs first; nobody who
+    could work is left idle (the habit the research set out to correct)."""
+    idle = kitchen.idle_workers(state)
+    open_ = kitchen.open_tasks(state)
+    pairs = sorted((kitchen.base_duration[w][j], w, j) for w in idle for j in open_)
+    decision: dict[int, int] = {}
+    used: set[int] = set()
+    for _, w, j in pairs:
+        if w not in decision and j not in used:
+            decision[w] = j
+            used.add(j)
+    return decision
+
+
+def _remaining_work(kitchen: Kitchen, j: int, memo: dict[int, float]) -> float:
+    """Longest chain of fastest-worker durations from task j to the end of its
+    order (the critical path that the MWKR rule ranks by)."""
+    if j in memo:
+        return memo[j]
+    fastest = min(kitchen.base_duration[w][j] for w in range(kitchen.n_workers))
+    succ = [k for k in kitchen.order_tasks[kitchen.task_order[j]] if j in kitchen.task_preds[k]]
+    memo[j] = fastest + max((_remaining_work(kitchen, k, memo) for k in succ), default=0.0)
+    return memo[j]
+
+
+def dispatch_policy(kitchen: Kitchen, state: State, rng: np.random.Generator | None = None) -> dict[int, int]:
+    """Classic dispatching: most work remaining first (MWKR), each task to the
+    worker who would *finish* it earliest (ECT), counting busy workers at the
+    tick they become free. An idle worker is left idle when a busy but faster
+    worker would still finish the task sooner."""
+    t = state.tick
+    memo: dict[int, float] = {}
+    open_ = sorted(kitchen.open_tasks(state), key=lambda j: (-_remaining_work(kitchen, j, memo), j))
+    ready = {w: max(t, f) for w, f in enumerate(state.worker_free)}
+    decision: dict[int, int] = {}
+    for j in open_:
+        best = min(ready, key=lambda w: (ready[w] + kitchen.base_duration[w][j], w))
+        if ready[best] == t and best not in decision:
+            decision[best] = j
+        # reserve the chosen worker either way, so the next task looks elsewhere
+        ready[best] += kitchen.base_duration[best][j] + kitchen.handover
+    return decision
+
+
+BASELINES: dict[str, Callable] = {
+    "random": random_policy,
+    "greedy": greedy_policy,
+    "dispatch": dispatch_policy,
+}
+
+
+def play_round(kitchen: Kitchen, policy: Callable, rng: np.random.Generator | None = None,
+               record: list | None = None) -> State:
+    """Play a whole round with `policy`; optionally append (state, decision) to `record`."""
+    rng = rng if rng is not None else np.random.default_rng(kitchen.seed)
+    s = kitchen.initial_state()
+    while not s.done:
+        d = policy(kitchen, s, rng) if kitchen.has_decision(s) else {}
+        if record is not None:
+            record.append((s, d))
+        s, _ = kitchen.step(s, d, check=False)
+    return s

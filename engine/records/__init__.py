@@ -1,0 +1,1 @@
+"""Records: trainees, sessions, rounds and every decision, stored with SQLAlchemy."""
