@@ -1,0 +1,185 @@
+"""Validation by replay: each trace round is played through the engine, row
+by row, under GAME.md rules. The first row that the rules refuse is reported
+with its line number and the engine's reason; a round that replays is kept
+with its per-tick decisions and every state, ready to store.
+
+How a round ends: after its last row the round goes on with nobody assigned
+for as long as nobody *could* be (work in progress finishes, dishes are
+served). If it then reaches its end (every order served, or the horizon) it is
+finished; if instead some idle worker could take an open task and the log has
+no row for it, the log was cut there and the round is kept unfinished, at that
+tick (TRACES.md: "a round may stop early").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.scenario import Scenario, ScenarioError, load_scenario
+from engine.simulator import IllegalDecision, Kitchen, State
+from engine.traces.format import Problem, TraceFile, TraceRound, TraceRow
+
+
+class RoundError(ValueError):
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass
+class ReplayedRound:
+    person: str
+    number: int
+    scenario_ref: str            # as the file wrote it (bundled name or path)
+    scenario: Scenario
+    seed: int
+    kitchen: Kitchen
+    decisions: list[dict[int, int]]  # decisions[t]: the assignments made at tick t ({} = none)
+    states: list[State]              # states[t]: the state at the start of tick t; last = final
+    finished: bool
+    rows: list[TraceRow] = field(repr=False)
+    duration_mismatches: int = 0     # rows whose `duration` differs from the engine's
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.person, self.number)
+
+    @property
+    def final(self) -> State:
+        return self.states[-1]
+
+    @property
+    def value(self) -> float:
+        return self.kitchen.value(self.final)
+
+
+class ScenarioResolver:
+    """Scenario names of a trace file to loaded scenarios (each loaded once).
+    A relative path is tried as given, then beside the trace file, so a trace
+    and its scenario can travel together in one folder."""
+
+    def __init__(self, base_dir: str | Path | None = None):
+        self.base_dir = Path(base_dir) if base_dir else None
+        self._cache: dict[str, Scenario | ScenarioError] = {}
+        self._kitchens: dict[tuple[str, int], Kitchen] = {}
+        self._workers: dict[str, dict[str, int]] = {}
+
+    def scenario(self, ref: str) -> Scenario:
+        if ref not in self._cache:
+            try:
+                self._cache[ref] = self._load(ref)
+            except ScenarioError as e:
+                self._cache[ref] = e
+        got = self._cache[ref]
+        if isinstance(got, ScenarioError):
+            raise got
+        return got
+
+    def _load(self, ref: str) -> Scenario:
+        p = Path(ref)
+        if self.base_dir and not p.is_absolute() and not p.exists() and (self.base_dir / p).exists():
+            return load_scenario(self.base_dir / p)
+        return load_scenario(ref)
+
+    def kitchen(self, ref: str, seed: int) -> Kitchen:
+        k = self._kitchens.get((ref, seed))
+        if k is None:
+            k = self._kitchens[(ref, seed)] = Kitchen(self.scenario(ref), seed)
+        return k
+
+    def workers(self, ref: str) -> dict[str, int]:
+        """Worker name -> index, plus role -> index for roles no two workers share."""
+        if ref not in self._workers:
+            ws = self.scenario(ref).workers
+            roles = [w.role for w in ws]
+            m = {w.role: i for i, w in enumerate(ws) if roles.count(w.role) == 1}
+            m.update({w.name: i for i, w in enumerate(ws)})
+            self._workers[ref] = m
+        return self._workers[ref]
+
+
+def replay_file(trace: TraceFile, resolver: ScenarioResolver | None = None
+                ) -> tuple[list[ReplayedRound], list[Problem]]:
+    """Every round of the file replayed, or refused: (good rounds, problems).
+    Rounds that already have a row problem are not replayed (the row is missing
+    from them, so a replay would report misleading follow-on errors)."""
+    resolver = resolver or ScenarioResolver(Path(trace.name).parent)
+    bad = {p.round for p in trace.problems}
+    good, problems = [], list(trace.problems)
+    for r in trace.rounds:
+        if r.key in bad:
+            continue
+        try:
+            good.append(replay_round(r, resolver))
+        except RoundError as e:
+            problems.append(e.problem)
+    problems.sort(key=lambda p: p.line)
+    return good, problems
+
+
+def replay_round(r: TraceRound, resolver: ScenarioResolver) -> ReplayedRound:
+    first = r.rows[0]
+
+    def fail(row: TraceRow, message: str):
+        raise RoundError(Problem(row.line, message, r.key))
+
+    try:
+        scenario = resolver.scenario(first.scenario)
+    except ScenarioError as e:
+        fail(first, f"unknown scenario {first.scenario!r} ({e.problem})")
+    seed = first.seed or 0
+    kitchen = resolver.kitchen(first.scenario, seed)
+    names = resolver.workers(first.scenario)
+    by_tick: dict[int, list[tuple[TraceRow, int, int]]] = {}
+    for row in r.rows:
+        w = names.get(row.worker)
+        if w is None:
+            fail(row, f"unknown worker {row.worker!r} (workers: "
+                      f"{', '.join(x.label for x in scenario.workers)})")
+        if row.order >= kitchen.n_orders:
+            fail(row, f"unknown order {row.order} (this round has orders 0 to {kitchen.n_orders - 1})")
+        recipe = scenario.recipes[kitchen.orders[row.order].dish]
+        if row.task not in recipe.tasks:
+            fail(row, f"unknown task {row.task!r} for order {row.order} "
+                      f"({recipe.name}: {', '.join(recipe.tasks)})")
+        if row.tick >= scenario.ticks:
+            fail(row, f"tick {row.tick} is at or after the horizon ({scenario.ticks} ticks)")
+        j = kitchen.order_tasks[row.order][recipe.tasks.index(row.task)]
+        by_tick.setdefault(row.tick, []).append((row, w, j))
+
+    s = kitchen.initial_state()
+    states, decisions = [s], []
+    mismatches = 0
+    for tick in sorted(by_tick):
+        while s.tick < tick:
+            if s.done:
+                fail(by_tick[tick][0][0], f"the round is already over: it ended at tick {s.tick - 1}")
+            s = _advance(kitchen, s, {}, states, decisions)
+        if s.done:
+            fail(by_tick[tick][0][0], f"the round is already over: it ended at tick {s.tick - 1}")
+        decision: dict[int, int] = {}
+        line_of: dict[int, int] = {}
+        for row, w, j in by_tick[tick]:
+            if w in decision:
+                fail(row, f"{scenario.workers[w].name} is given a second task at tick {tick} "
+                          f"(line {line_of[w]} gave the first)")
+            try:
+                kitchen.check(s, {**decision, w: j})
+            except IllegalDecision as e:
+                fail(row, f"{e} (tick {tick})" if "tick" not in str(e) else str(e))
+            decision[w] = j
+            line_of[w] = row.line
+            if row.duration is not None and row.duration != kitchen.duration[w][j]:
+                mismatches += 1
+        s = _advance(kitchen, s, decision, states, decisions)
+    while not s.done and not kitchen.has_decision(s):
+        s = _advance(kitchen, s, {}, states, decisions)
+    return ReplayedRound(r.person, r.number, first.scenario, scenario, seed, kitchen, decisions,
+                         states, s.done, sorted(r.rows, key=lambda x: (x.tick, x.line)), mismatches)
+
+
+def _advance(kitchen: Kitchen, s: State, decision: dict, states: list, decisions: list) -> State:
+    s, _ = kitchen.step(s, decision, check=False)
+    decisions.append(decision)
+    states.append(s)
+    return s
