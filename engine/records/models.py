@@ -1,0 +1,144 @@
+"""The tables of the records database (SQLAlchemy 2.0, typed `Mapped[...]`).
+
+A round is kept as an append-only log: the scenario's text, the seed and one
+row per decided tick. Everything else (states, the replay, outcomes) is derived
+by folding the log through `Kitchen.step`, so a round stays replayable even if
+the engine's scoring changes later. Decisions are stored with names (worker
+name, order index, task name), not only indices, so an export reads on its own
+and a stored round survives a reordering of a scenario's workers.
+
+Changing a table here needs a new Alembic revision in `migrations/versions/`.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+TRAINEE = "trainee"
+SUPERVISOR = "supervisor"
+ROLES = (TRAINEE, SUPERVISOR)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default=TRAINEE)
+    # "scrypt$n$r$p$salt_hex$hash_hex"; None for trainees, who need no password
+    password_hash: Mapped[Optional[str]] = mapped_column(String(400))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sessions: Mapped[list["TrainingSession"]] = relationship(back_populates="person")
+
+
+class ScenarioFile(Base):
+    """A scenario exactly as it was played: the text, so replays never depend on
+    a file that may since have been edited."""
+    __tablename__ = "scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))        # bundled name or file stem
+    name: Mapped[str] = mapped_column(String(200))       # the name shown to people
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ExpertFile(Base):
+    __tablename__ = "experts"
+    __table_args__ = (UniqueConstraint("scenario_id", "file_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"))
+    file_hash: Mapped[str] = mapped_column(String(64))
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class TrainingSession(Base):
+    """One sitting of one person (the app opened, a block of rounds played)."""
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    condition: Mapped[str] = mapped_column(String(100), default="")  # experiment arm, e.g. "tips"
+    app_version: Mapped[str] = mapped_column(String(50), default="")
+
+    person: Mapped[Person] = relationship(back_populates="sessions")
+    rounds: Mapped[list["Round"]] = relationship(back_populates="session")
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"))
+    seed: Mapped[int]
+    expert_id: Mapped[Optional[int]] = mapped_column(ForeignKey("experts.id"))
+    policy: Mapped[str] = mapped_column(String(50), default="human")  # who decided: human or a policy name
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[Optional[datetime]]
+    finished: Mapped[bool] = mapped_column(default=False)
+    # closed without being played out (e.g. after a crash the trainee chose not to resume)
+    abandoned: Mapped[bool] = mapped_column(default=False)
+    value: Mapped[Optional[float]]      # outcome in the scenario's own units
+    turns: Mapped[Optional[int]]
+    served: Mapped[Optional[int]]
+    optimum: Mapped[Optional[float]]    # proven optimum where known
+    imported: Mapped[bool] = mapped_column(default=False)
+    source_file: Mapped[Optional[str]] = mapped_column(String(500))
+    source_hash: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+
+    session: Mapped[TrainingSession] = relationship(back_populates="rounds")
+    scenario: Mapped[ScenarioFile] = relationship()
+    expert: Mapped[Optional[ExpertFile]] = relationship()
+    decisions: Mapped[list["Decision"]] = relationship(
+        back_populates="round", order_by="Decision.tick", cascade="all, delete-orphan")
+    tips: Mapped[list["TipShown"]] = relationship(
+        back_populates="round", order_by="TipShown.id", cascade="all, delete-orphan")
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("round_id", "tick"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    tick: Mapped[int]
+    # [{"worker": "Carol", "order": 0, "task": "chop"}, ...]; idle workers are not listed
+    decision: Mapped[list[Any]]
+    expert_decision: Mapped[Optional[list[Any]]] = mapped_column(JSON)
+    regret: Mapped[Optional[float]]
+    per_worker: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)  # worker name -> regret
+    verdict: Mapped[Optional[str]] = mapped_column(String(20))
+    score: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)        # MoveScore.to_dict(), whole
+    think_seconds: Mapped[Optional[float]]
+    wall_time: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="decisions")
+
+
+class TipShown(Base):
+    __tablename__ = "tips_shown"
+    __table_args__ = (Index("ix_tips_shown_round_tick", "round_id", "tick"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    tick: Mapped[int]
+    rule: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    shown_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="tips")

@@ -1,0 +1,407 @@
+"""The records API that the app, the supervisor desk and the commands use.
+
+`open_store(url)` gives a `Store`. Every method is one unit of work in its own
+`with Session.begin()` and returns plain frozen objects, never ORM rows, so
+callers hold nothing tied to a database session or a thread. A decision is
+committed when `record_decision` returns: a crash loses at most the tick being
+played. The engine thread never calls this; the GUI thread stores what the
+engine returned.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Iterator, Mapping
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import sessionmaker
+
+from engine.records import replay as rp
+from engine.records.database import StoreError, connect
+from engine.records.models import (ROLES, SUPERVISOR, TRAINEE, Decision, ExpertFile, Person, Round,
+                                   ScenarioFile, TipShown, TrainingSession, utcnow)
+from engine.records.passwords import hash_password, verify_password
+from engine.scenario import Scenario
+from engine.simulator import Kitchen, State
+
+__all__ = ["open_store", "Store", "StoreError", "PersonRef", "SessionRef", "RoundInfo",
+           "DecisionInfo", "TipInfo", "RoundRecord"]
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    id: int
+    name: str
+    role: str
+    has_password: bool = False
+
+
+@dataclass(frozen=True)
+class SessionRef:
+    id: int
+    person_id: int
+    started_at: datetime
+    condition: str
+    app_version: str
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    session_id: int
+    person: str
+    scenario: str            # scenario key (burger)
+    scenario_name: str
+    seed: int
+    policy: str
+    started_at: datetime
+    finished: bool
+    abandoned: bool
+    value: float | None
+    turns: int | None
+    served: int | None
+    optimum: float | None
+    imported: bool
+    decisions: int           # stored decided ticks
+    total_regret: float | None
+
+
+@dataclass(frozen=True)
+class DecisionInfo:
+    tick: int
+    decision: dict[int, int]           # engine form, ready for Kitchen.step
+    named: list[dict]                  # stored form: [{"worker", "order", "task"}]
+    expert_decision: list[dict] | None
+    regret: float | None
+    per_worker: dict[str, float] | None
+    verdict: str | None
+    score: dict | None
+    think_seconds: float | None
+    wall_time: datetime
+
+
+@dataclass(frozen=True)
+class TipInfo:
+    tick: int
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    info: RoundInfo
+    scenario_text: str
+    decisions: list[DecisionInfo]
+    tips: list[TipInfo] = field(default_factory=list)
+    expert_hash: str | None = None
+
+
+def open_store(url: str | None = None, *, upgrade: bool = True) -> "Store":
+    """Open (creating or upgrading) the records database. `url`: any SQLAlchemy
+    URL; default KITCHEN_COACH_DB, else a SQLite file in the user data folder.
+    Raises StoreError, with the file left untouched, for a file that is not a
+    Kitchen Coach database, is corrupt, or was written by a newer app."""
+    return Store(connect(url, upgrade=upgrade))
+
+
+def _id(x) -> int:
+    return x if isinstance(x, int) else x.id
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.url = engine.url.render_as_string(hide_password=True)
+        self.Session = sessionmaker(engine, expire_on_commit=False)
+        self._kitchens: dict[int, Kitchen] = {}
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- people and access ----------------------------------------------------
+    def person(self, name: str, role: str = TRAINEE) -> PersonRef:
+        """Get or create. `role` only applies when the person is new."""
+        name = name.strip()
+        if not name:
+            raise StoreError("a person needs a name")
+        if role not in ROLES:
+            raise StoreError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        with self.Session.begin() as s:
+            p = s.scalar(select(Person).where(Person.name == name))
+            if p is None:
+                p = Person(name=name, role=role)
+                s.add(p)
+                s.flush()
+            return _person_ref(p)
+
+    def find_person(self, name: str) -> PersonRef | None:
+        with self.Session.begin() as s:
+            p = s.scalar(select(Person).where(Person.name == name.strip()))
+            return _person_ref(p) if p else None
+
+    def people(self, role: str | None = None) -> list[PersonRef]:
+        with self.Session.begin() as s:
+            q = select(Person).order_by(Person.name)
+            if role:
+                q = q.where(Person.role == role)
+            return [_person_ref(p) for p in s.scalars(q)]
+
+    def set_password(self, person, password: str) -> None:
+        """Make the person a supervisor with this password (stored as scrypt only)."""
+        try:
+            hashed = hash_password(password)
+        except ValueError as e:
+            raise StoreError(str(e)) from None
+        with self.Session.begin() as s:
+            p = s.get(Person, _id(person))
+            if p is None:
+                raise StoreError("no such person")
+            p.password_hash, p.role = hashed, SUPERVISOR
+
+    def check_password(self, person, password: str) -> bool:
+        with self.Session.begin() as s:
+            p = s.get(Person, _id(person)) if not isinstance(person, str) else \
+                s.scalar(select(Person).where(Person.name == person))
+            stored = p.password_hash if p is not None and p.role == SUPERVISOR else None
+        # hash even when there is nothing to compare, so timing does not tell who exists
+        if not stored:
+            verify_password(password, _dummy_hash())
+            return False
+        return verify_password(password, stored)
+
+    def require_supervisor(self, name: str, password: str) -> PersonRef:
+        """The gate for supervisor-only views and exports."""
+        if not self.check_password(name, password):
+            raise StoreError("supervisor name or password is wrong")
+        return self.find_person(name)
+
+    # -- scenarios and experts --------------------------------------------------
+    def scenario_id(self, scenario: Scenario) -> int:
+        with self.Session.begin() as s:
+            return self._scenario_row(s, scenario).id
+
+    def _scenario_row(self, s, scenario: Scenario) -> ScenarioFile:
+        row = s.scalar(select(ScenarioFile).where(ScenarioFile.content_hash == scenario.content_hash))
+        if row is None:
+            row = ScenarioFile(key=scenario.key, name=scenario.name, content_hash=scenario.content_hash,
+                               text=scenario.text)
+            s.add(row)
+            s.flush()
+        return row
+
+    def expert(self, scenario: Scenario, file_hash: str, metrics: Mapping | None = None) -> int:
+        """Get or create the expert row for a policy file (by its hash); returns its id."""
+        with self.Session.begin() as s:
+            sid = self._scenario_row(s, scenario).id
+            row = s.scalar(select(ExpertFile).where(ExpertFile.scenario_id == sid,
+                                                    ExpertFile.file_hash == file_hash))
+            if row is None:
+                row = ExpertFile(scenario_id=sid, file_hash=file_hash, metrics=dict(metrics or {}))
+                s.add(row)
+                s.flush()
+            elif metrics:
+                row.metrics = dict(metrics)
+            return row.id
+
+    # -- sessions and rounds ------------------------------------------------------
+    def start_session(self, person, condition: str = "", app_version: str | None = None) -> SessionRef:
+        if app_version is None:
+            from importlib.metadata import PackageNotFoundError, version
+            try:
+                app_version = version("kitchen-coach")
+            except PackageNotFoundError:
+                app_version = ""
+        with self.Session.begin() as s:
+            row = TrainingSession(person_id=_id(person), condition=condition or "", app_version=app_version)
+            s.add(row)
+            s.flush()
+            return SessionRef(row.id, row.person_id, row.started_at, row.condition, row.app_version)
+
+    def start_round(self, session, scenario: Scenario, seed: int, expert: int | None = None,
+                    policy: str = "human", *, imported: bool = False, source_file: str | None = None,
+                    source_hash: str | None = None) -> int:
+        """A new round; returns its id. `expert`: an id from `store.expert(...)` or None."""
+        with self.Session.begin() as s:
+            row = Round(session_id=_id(session), scenario_id=self._scenario_row(s, scenario).id,
+                        seed=int(seed), expert_id=expert, policy=policy, imported=imported,
+                        source_file=source_file, source_hash=source_hash)
+            s.add(row)
+            s.flush()
+            rid = row.id
+        with self._lock:
+            self._kitchens[rid] = Kitchen(scenario, int(seed))
+        return rid
+
+    def kitchen(self, round_id: int) -> Kitchen:
+        """The round made concrete again from its stored scenario text and seed."""
+        with self._lock:
+            k = self._kitchens.get(round_id)
+        if k is None:
+            with self.Session.begin() as s:
+                r = s.get(Round, round_id)
+                if r is None:
+                    raise StoreError(f"no round {round_id}")
+                k = rp.kitchen_for(r.scenario.key, r.scenario.text, r.seed)
+            with self._lock:
+                self._kitchens[round_id] = k
+        return k
+
+    def record_decision(self, round_id: int, tick: int, decision: Mapping[int, int] | None,
+                        score: Any = None, think_seconds: float | None = None,
+                        tips: Iterable = (), wall_time: datetime | None = None) -> None:
+        """Store one tick's decision, committed before returning.
+
+        `score`: a `MoveScore`, its `to_dict()`, or None (unscored). `tips`: tips
+        shown during this tick, as (rule, text) pairs or {"rule", "text"} dicts.
+        """
+        k = self.kitchen(round_id)
+        sd = score.to_dict() if hasattr(score, "to_dict") else (dict(score) if score is not None else None)
+        row = Decision(round_id=round_id, tick=int(tick), decision=rp.encode(k, decision),
+                       think_seconds=None if think_seconds is None else float(think_seconds),
+                       wall_time=wall_time or utcnow())
+        if sd is not None:
+            row.score = _jsonable(sd)
+            row.expert_decision = rp.encode_score_decision(k, sd.get("expert_decision"))
+            row.regret = None if sd.get("regret") is None else float(sd["regret"])
+            row.per_worker = rp.per_worker_names(k, sd.get("per_worker"))
+            row.verdict = sd.get("verdict")
+        with self.Session.begin() as s:
+            s.add(row)
+            for rule, text in _tip_pairs(tips):
+                s.add(TipShown(round_id=round_id, tick=int(tick), rule=rule, text=text))
+
+    def record_tip(self, round_id: int, tick: int, rule: str, text: str) -> None:
+        with self.Session.begin() as s:
+            s.add(TipShown(round_id=round_id, tick=int(tick), rule=rule, text=text))
+
+    def finish_round(self, round_id: int, optimum: float | None = None) -> RoundInfo:
+        """Mark the round finished; its outcome comes from replaying the stored log."""
+        return self._close(round_id, optimum, finished=True)
+
+    def close_round(self, round_id: int) -> RoundInfo:
+        """Close an unfinished round without playing it out (outcome so far kept)."""
+        return self._close(round_id, None, finished=False)
+
+    def _close(self, round_id: int, optimum, finished: bool) -> RoundInfo:
+        k = self.kitchen(round_id)
+        states = rp.fold(k, self._decisions_by_tick(round_id), play_out=finished)
+        last = states[-1]
+        with self.Session.begin() as s:
+            r = s.get(Round, round_id)
+            r.finished, r.abandoned, r.finished_at = finished, not finished, utcnow()
+            r.value, r.turns, r.served = k.value(last), k.turns(last), k.served_count(last)
+            if optimum is not None:
+                r.optimum = float(optimum)
+        return self.round_info(round_id)
+
+    def resume(self, round_id: int) -> tuple[Kitchen, State]:
+        """An unfinished round's kitchen and the state to carry on from."""
+        k = self.kitchen(round_id)
+        return k, rp.fold(k, self._decisions_by_tick(round_id))[-1]
+
+    def replay(self, round_id: int) -> list[State]:
+        """states[i] = the state at the start of tick i, up to the round's end
+        (finished rounds) or the state to resume from (unfinished ones)."""
+        with self.Session.begin() as s:
+            finished = s.scalar(select(Round.finished).where(Round.id == round_id))
+        k = self.kitchen(round_id)
+        return rp.fold(k, self._decisions_by_tick(round_id), play_out=bool(finished))
+
+    def _decisions_by_tick(self, round_id: int) -> dict[int, dict[int, int]]:
+        k = self.kitchen(round_id)
+        with self.Session.begin() as s:
+            rows = s.execute(select(Decision.tick, Decision.decision).where(Decision.round_id == round_id))
+            return {t: rp.decode(k, d) for t, d in rows}
+
+    # -- reading -------------------------------------------------------------------
+    def round_info(self, round_id: int) -> RoundInfo:
+        infos = self._round_infos(Round.id == round_id)
+        if not infos:
+            raise StoreError(f"no round {round_id}")
+        return infos[0]
+
+    def unfinished_rounds(self, person) -> list[RoundInfo]:
+        return self._round_infos(TrainingSession.person_id == _id(person), Round.finished.is_(False),
+                                 Round.abandoned.is_(False))
+
+    def history(self, person) -> list[RoundInfo]:
+        """Every round of one person, oldest first."""
+        return self._round_infos(TrainingSession.person_id == _id(person))
+
+    def find_import(self, source_hash: str) -> int | None:
+        """The round already imported from a trace file with this hash, if any."""
+        with self.Session.begin() as s:
+            return s.scalar(select(Round.id).where(Round.imported.is_(True), Round.source_hash == source_hash))
+
+    def _round_infos(self, *where) -> list[RoundInfo]:
+        stats = (select(Decision.round_id, func.count(Decision.id).label("n"),
+                        func.sum(Decision.regret).label("regret"))
+                 .group_by(Decision.round_id).subquery())
+        q = (select(Round, Person.name, ScenarioFile.key, ScenarioFile.name, stats.c.n, stats.c.regret)
+             .join(TrainingSession, Round.session_id == TrainingSession.id)
+             .join(Person, TrainingSession.person_id == Person.id)
+             .join(ScenarioFile, Round.scenario_id == ScenarioFile.id)
+             .outerjoin(stats, stats.c.round_id == Round.id)
+             .where(*where).order_by(Round.started_at, Round.id))
+        with self.Session.begin() as s:
+            return [RoundInfo(r.id, r.session_id, pname, skey, sname, r.seed, r.policy, r.started_at,
+                              r.finished, r.abandoned, r.value, r.turns, r.served, r.optimum, r.imported,
+                              n or 0, None if regret is None else float(regret))
+                    for r, pname, skey, sname, n, regret in s.execute(q)]
+
+    def load_round(self, round_id: int) -> RoundRecord:
+        info = self.round_info(round_id)
+        k = self.kitchen(round_id)
+        with self.Session.begin() as s:
+            r = s.get(Round, round_id)
+            decisions = [DecisionInfo(d.tick, rp.decode(k, d.decision), d.decision, d.expert_decision,
+                                      d.regret, d.per_worker, d.verdict, d.score, d.think_seconds, d.wall_time)
+                         for d in s.scalars(select(Decision).where(Decision.round_id == round_id)
+                                            .order_by(Decision.tick))]
+            tips = [TipInfo(t.tick, t.rule, t.text)
+                    for t in s.scalars(select(TipShown).where(TipShown.round_id == round_id).order_by(TipShown.id))]
+            return RoundRecord(info, r.scenario.text, decisions, tips, r.expert.file_hash if r.expert else None)
+
+    def export_rows(self, trainee: str | None = None) -> Iterator[dict]:
+        from engine.records.export import export_rows
+        return export_rows(self, trainee)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password("not a real password")
+
+
+def _person_ref(p: Person) -> PersonRef:
+    return PersonRef(p.id, p.name, p.role, p.password_hash is not None)
+
+
+def _tip_pairs(tips: Iterable) -> Iterator[tuple[str, str]]:
+    for t in tips or ():
+        if isinstance(t, Mapping):
+            yield str(t["rule"]), str(t["text"])
+        elif hasattr(t, "rule"):
+            yield str(t.rule), str(getattr(t, "text", ""))
+        else:
+            rule, text = t
+            yield str(rule), str(text)
+
+
+def _jsonable(x):
+    """MoveScore dicts may carry numpy numbers or int keys; JSON columns need plain data."""
+    if isinstance(x, Mapping):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if hasattr(x, "item") and callable(x.item):
+        return x.item()
+    return x
