@@ -16,7 +16,7 @@ Dirichlet-multinomial marginals
 
     p(y | X, d) = Π_j Γ(Σα) / Γ(N_j + Σα) Π_k Γ(N_jk + α_k) / Γ(α_k).
 
-Metropolis-Hastings moves add, remove or swap antecedents; several chains run
+Metropolis-Hastings moves add, remove, swap or replace antecedents; several chains run
 (one from the greedy list, the others from the empty list) and the best list
 any chain visits is the MAP estimate. A
 deterministic greedy list is built too, as a fallback and a cross-check: the
@@ -153,10 +153,10 @@ class BayesianRuleList:
         return self.log_prior(rules) + self.log_likelihood(rules)
 
     # -- Metropolis-Hastings ----------------------------------------------------
-    def _move_probs(self, m: int) -> tuple[float, float, float]:
-        """(add, remove, swap) for a list of m antecedents."""
-        can_add, can_rm, can_swap = m < self.max_len, m > 0, m > 1
-        w = np.array([can_add, can_rm, can_swap], dtype=float)
+    def _move_probs(self, m: int) -> tuple[float, float, float, float]:
+        """(add, remove, swap, replace) for a list of m antecedents."""
+        C = len(self.ants)
+        w = np.array([m < self.max_len, m > 0, m > 1, 0 < m < C], dtype=float)
         return tuple(w / w.sum())
 
     def _chain(self, rng: np.random.Generator, start: list[int]) -> tuple[list[int], float, int]:
@@ -166,8 +166,9 @@ class BayesianRuleList:
         best, best_lp, accepted = list(cur), cur_lp, 0
         for _ in range(self.iterations):
             m = len(cur)
-            p_add, p_rm, p_swap = self._move_probs(m)
-            move = rng.choice(3, p=[p_add, p_rm, p_swap])
+            probs = self._move_probs(m)
+            p_add, p_rm = probs[0], probs[1]
+            move = rng.choice(4, p=probs)
             new = list(cur)
             if move == 0:
                 unused = np.setdiff1d(np.arange(C), cur, assume_unique=True)
@@ -177,9 +178,13 @@ class BayesianRuleList:
             elif move == 1:
                 new.pop(int(rng.integers(m)))
                 log_q = math.log(self._move_probs(m - 1)[0] / ((C - m + 1) * m)) - math.log(p_rm / m)
-            else:
+            elif move == 2:
                 i, j = rng.choice(m, size=2, replace=False)
                 new[i], new[j] = new[j], new[i]
+                log_q = 0.0
+            else:  # replace one antecedent by an unused one, in place (symmetric)
+                unused = np.setdiff1d(np.arange(C), cur, assume_unique=True)
+                new[int(rng.integers(m))] = int(unused[rng.integers(len(unused))])
                 log_q = 0.0
             new_lp = self.log_posterior(new)
             if math.log(rng.random() + 1e-300) < new_lp - cur_lp + log_q:
@@ -190,19 +195,24 @@ class BayesianRuleList:
         return best, best_lp, accepted
 
     def greedy(self) -> list[int]:
-        """Deterministic list: repeatedly append the antecedent that most raises
-        the posterior; stop when none does or the list is full."""
+        """Deterministic list: repeatedly insert, wherever in the list it helps
+        most, the antecedent that most raises the posterior; stop when none
+        does or the list is full."""
         rules: list[int] = []
         lp = self.log_posterior(rules)
         while len(rules) < self.max_len:
-            gains = [(self.log_posterior(rules + [r]), -r) for r in range(len(self.ants)) if r not in rules]
-            if not gains:
+            best = None
+            for r in range(len(self.ants)):
+                if r in rules:
+                    continue
+                for pos in range(len(rules) + 1):
+                    cand = rules[:pos] + [r] + rules[pos:]
+                    c_lp = self.log_posterior(cand)
+                    if best is None or c_lp > best[0]:
+                        best = (c_lp, cand)
+            if best is None or best[0] <= lp:
                 break
-            new_lp, neg_r = max(gains)
-            if new_lp <= lp:
-                break
-            rules.append(-neg_r)
-            lp = new_lp
+            lp, rules = best
         return rules
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> RuleList:

@@ -56,6 +56,8 @@ class Vocabulary:
             preds.append(Predicate(f"open2:{k}", f"two or more {k} tasks are open"))
             preds.append(Predicate(f"only open:{k}", f"only {k} tasks are open"))
             preds.append(Predicate(f"waits on:{k}", f"a dish waits only on {k}"))
+            preds.append(Predicate(f"best:{k}", f"the free worker is the quickest at {k}"))
+            preds.append(Predicate(f"quicker soon:{k}", f"someone quicker at {k} will be free within {SOON} ticks"))
         preds += [
             Predicate("all idle", "everyone is free"),
             Predicate("alone", "nobody else is free"),
@@ -68,6 +70,8 @@ class Vocabulary:
         self.index = {p.key: i for i, p in enumerate(preds)}
         self._role_of = tuple(w.role for w in scenario.workers)
         self._type_index = {k: i for i, k in enumerate(self.types)}
+        fastest = {k: min(w.durations[k] for w in scenario.workers) for k in self.types}
+        self._best = tuple(frozenset(k for k in self.types if w.durations[k] == fastest[k]) for w in scenario.workers)
 
     # -- actions ---------------------------------------------------------------
     def action_class(self, kitchen: Kitchen, choice: int) -> int:
@@ -147,6 +151,14 @@ class Vocabulary:
                 v[ix[f"open2:{k}"]] = n_open[k] >= 2
                 v[ix[f"only open:{k}"]] = open_types == {k}
                 v[ix[f"waits on:{k}"]] = k in waits_on
+            for k in self._best[w]:
+                v[ix[f"best:{k}"]] = True
+            me = kitchen.scenario.workers[w].durations
+            for u, wk in enumerate(kitchen.scenario.workers):
+                if u != w and u not in others and state.worker_free[u] - t <= SOON:
+                    for k in self.types:
+                        if wk.durations[k] < me[k]:
+                            v[ix[f"quicker soon:{k}"]] = True
             v[ix["all idle"]] = len(idle) == kitchen.n_workers
             v[ix["alone"]] = not others
             v[ix["unstarted2"]] = unstarted >= 2
