@@ -1,0 +1,106 @@
+"""`kitchen-coach play` (a headless round, scored and stored as the app stores
+it) and `kitchen-coach export` (one CSV row per decision)."""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from engine.cli_support import CommandError
+
+POLICIES = ("random", "greedy", "dispatch", "expert")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("play", help="play one round with a policy, score every decision and store it")
+    p.add_argument("scenario", help="a scenario file or the name of a bundled one")
+    p.add_argument("--policy", choices=POLICIES, required=True)
+    p.add_argument("--trainee", required=True, help="whose record the round goes into (created if new)")
+    # dest differs from the top-level --db so `kitchen-coach --db X play ...` is not overwritten
+    p.add_argument("--db", dest="records_db", metavar="URL",
+                   help="database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("export", help="write every stored decision as one CSV row (tidy data)")
+    p.add_argument("--db", dest="records_db", metavar="URL",
+                   help="database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)")
+    p.add_argument("--out", required=True, metavar="FILE.csv")
+    p.add_argument("--trainee", metavar="NAME", help="only this trainee's decisions")
+    p.set_defaults(func=cmd_export)
+
+
+def _db(args) -> str | None:
+    return getattr(args, "records_db", None) or getattr(args, "db", None)
+
+
+def _open(args):
+    from engine.records.store import StoreError, open_store
+
+    try:
+        return open_store(_db(args))
+    except StoreError as e:
+        raise CommandError(str(e)) from None
+
+
+def _expert_and_scorer(scenario):
+    """The shipped expert (needed to score) and a MoveScorer on it."""
+    try:
+        from engine.expert import ExpertError, shipped_expert
+        from engine.scoring import MoveScorer
+    except ImportError as e:
+        raise CommandError(f"scoring is not available in this build ({e})") from None
+    try:
+        expert = shipped_expert(scenario)
+    except ExpertError as e:
+        raise CommandError(str(e)) from None
+    return expert, MoveScorer(expert)
+
+
+def cmd_play(args) -> int:
+    import numpy as np
+
+    from engine.policies import BASELINES
+    from engine.records.play import known_optimum, play_and_store
+    from engine.records.store import StoreError
+    from engine.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    expert, scorer = _expert_and_scorer(scenario)
+    policy = expert if args.policy == "expert" else BASELINES[args.policy]
+    store = _open(args)
+    try:
+        t0 = time.perf_counter()
+        info = play_and_store(store, scenario, args.seed, policy, args.policy, args.trainee.strip(),
+                              scorer=scorer, expert=expert, rng=np.random.default_rng(args.seed),
+                              optimum=known_optimum(scenario))
+    except StoreError as e:
+        raise CommandError(str(e)) from None
+    finally:
+        store.close()
+    unit = "turns" if scenario.objective == "makespan" else "points"
+    regret = "" if info.total_regret is None else f", total regret {info.total_regret:.2f} {unit}"
+    print(f"{info.person}: {scenario.name} (seed {info.seed}) with the {args.policy} policy: "
+          f"{info.value:g} {unit}, {info.served} served, {info.decisions} decisions{regret} "
+          f"-- stored as round {info.id} in {store.url} ({time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from engine.records.export import write_csv
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise CommandError(f"cannot write {out}: folder {out.parent} does not exist")
+    store = _open(args)
+    try:
+        if args.trainee is not None and store.find_person(args.trainee) is None:
+            raise CommandError(f"no trainee named {args.trainee!r} in {store.url}")
+        try:
+            n = write_csv(store, out, args.trainee)
+        except OSError as e:
+            raise CommandError(f"cannot write {out}: {e.strerror}") from None
+    finally:
+        store.close()
+    print(f"wrote {n} decision(s) to {out}")
+    return 0
