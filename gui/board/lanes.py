@@ -1,0 +1,130 @@
+"""Worker lanes: who each worker is, what they are doing and for how long.
+A lane is a drop target; it turns a drop into `dropped(task, worker)` and
+leaves the verdict on the drop to whoever listens."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout,
+                               QWidget)
+
+from gui import theme
+from gui.board.cards import TaskChip, task_from_mime
+
+
+class NumberBadge(QWidget):
+    """The worker's key (1, 2, 3...) for the keyboard path."""
+
+    def __init__(self, number: int, parent=None):
+        super().__init__(parent)
+        self.number = number
+        self.setFixedSize(30, 30)
+
+    def paintEvent(self, _):
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        p.setPen(Qt.NoPen)
+        p.setBrush(QColor(theme.INK))
+        p.drawEllipse(QRectF(1, 1, 28, 28))
+        p.setPen(QColor("white"))
+        f = QFont(self.font())
+        f.setBold(True)
+        p.setFont(f)
+        p.drawText(QRectF(0, 0, 30, 30), Qt.AlignCenter, str(self.number))
+
+
+class WorkerLane(QFrame):
+    dropped = Signal(int, int)       # task, worker
+    undoRequested = Signal(int)      # task
+
+    def __init__(self, worker: int, name: str, role: str, durations: str | None, parent=None):
+        super().__init__(parent)
+        self.worker = worker
+        self.setObjectName("panel")
+        self.setAcceptDrops(True)
+        self.setMinimumHeight(70)
+        self._pending_task: int | None = None
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(theme.PAD, 8, theme.PAD, 8)
+        lay.setSpacing(theme.SPACING)
+        lay.addWidget(NumberBadge(worker + 1))
+        who = QVBoxLayout()
+        who.setSpacing(2)
+        self.name_label = QLabel(name)
+        self.name_label.setObjectName("section")
+        self.role_label = QLabel(role if durations is None else f"{role} · {durations}")
+        self.role_label.setObjectName("muted")
+        who.addWidget(self.name_label)
+        who.addWidget(self.role_label)
+        box = QWidget()
+        box.setFixedWidth(220)
+        box.setLayout(who)
+        lay.addWidget(box)
+        self.slot = QWidget()
+        slot_lay = QHBoxLayout(self.slot)
+        slot_lay.setContentsMargins(0, 0, 0, 0)
+        slot_lay.setSpacing(8)
+        self.chip = TaskChip(-1, "", "", self.slot)
+        self.chip.setFixedWidth(230)
+        self.hint = QLabel()
+        self.hint.setObjectName("muted")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setFixedWidth(140)
+        self.undo = QPushButton("✕ Undo")
+        self.undo.setToolTip("Take the task back (Backspace)")
+        self.undo.clicked.connect(lambda: self._pending_task is not None and self.undoRequested.emit(self._pending_task))
+        for w in (self.chip, self.progress, self.hint, self.undo):
+            slot_lay.addWidget(w)
+        slot_lay.addStretch(1)
+        lay.addWidget(self.slot, 1)
+        self._drop_ok = True
+
+    def show_idle(self, can_drop: bool, read_only: bool) -> None:
+        self._pending_task = None
+        self.chip.hide()
+        self.progress.hide()
+        self.undo.hide()
+        self.hint.show()
+        self.hint.setText("Idle" if read_only else "Idle · drop a task here")
+        self._set_frame("open" if can_drop and not read_only else None)
+
+    def show_task(self, task: int, name: str, task_type: str, state_key: str, detail: str,
+                  ticks_left: int = 0, total: int = 0, read_only: bool = False) -> None:
+        self.chip.task, self.chip.name, self.chip.task_type = task, name, task_type
+        self.chip.show_state(state_key, detail, False, state_key == "pending" and not read_only)
+        self.chip.update()
+        self.chip.show()
+        self.hint.hide()
+        pending = state_key == "pending"
+        self._pending_task = task if pending else None
+        self.undo.setVisible(pending and not read_only)
+        self.progress.setVisible(state_key == "busy" and total > 0)
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(total - ticks_left)
+        self._set_frame("pending" if pending else "busy")
+
+    def _set_frame(self, state_key: str | None) -> None:
+        if state_key is None:
+            self.setStyleSheet("")
+            return
+        self.setStyleSheet(f"QFrame#panel {{ border: 1px solid {theme.STATE_EDGE[state_key]}; "
+                           f"border-left: 5px solid {theme.STATE_EDGE[state_key]}; }}")
+
+    # -- drops ------------------------------------------------------------
+    def dragEnterEvent(self, e):
+        if task_from_mime(e.mimeData()) is not None and self.acceptDrops():
+            e.acceptProposedAction()
+
+    def dragMoveEvent(self, e):
+        if task_from_mime(e.mimeData()) is not None:
+            e.acceptProposedAction()
+
+    def dropEvent(self, e):
+        task = task_from_mime(e.mimeData())
+        if task is None:
+            e.ignore()
+            return
+        e.acceptProposedAction()
+        self.dropped.emit(task, self.worker)

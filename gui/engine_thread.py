@@ -1,0 +1,201 @@
+"""Scoring off the GUI thread.
+
+An `EngineWorker` lives in its own QThread: it loads the expert (torch is
+imported there, never on the GUI thread) and answers scoring requests. The
+`EngineClient` on the GUI side tags each request with an id and passes on only
+answers whose id is still live: starting a new round forgets every earlier
+id, so a late answer for an old round is dropped (as a chess GUI drops an
+engine's answer for a position no longer on the board). Requests the worker
+has not started yet are skipped as soon as they go stale. The worker never
+touches the database; the GUI stores what comes back.
+"""
+from __future__ import annotations
+
+import itertools
+import sys
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+# scorer_factory(scenario) -> object with .score(kitchen, state, decision) -> MoveScore
+# and, optionally, .expert (a policy) for playing a whole round.
+ScorerFactory = Callable[[Any], Any]
+
+
+def shipped_scorer(scenario):
+    """The bundled expert for this scenario, wrapped in a MoveScorer."""
+    from engine.expert import shipped_expert
+    from engine.scoring import MoveScorer
+
+    if "torch" in sys.modules:
+        # two cores shared with the GUI: one thread keeps the board responsive
+        sys.modules["torch"].set_num_threads(1)
+    return MoveScorer(shipped_expert(scenario))
+
+
+def round_benchmarks(scenario, kitchen, expert) -> dict:
+    """What a finished round is compared with: the expert's round on the same
+    seed and the proven optimum, each None when it cannot be had."""
+    out: dict = {"expert": None, "optimum": None}
+    if expert is not None:
+        from engine.policies import play_round
+        import numpy as np
+
+        out["expert"] = kitchen.value(play_round(kitchen, expert, np.random.default_rng(kitchen.seed)))
+    try:
+        from engine.optimum import optimal_value
+    except ImportError:
+        return out
+    if not scenario.stochastic:
+        out["optimum"] = optimal_value(scenario)
+    return out
+
+
+class EngineWorker(QObject):
+    loaded = Signal(int, str)           # generation, expert description
+    loadFailed = Signal(int, str)       # generation, one-line reason
+    scored = Signal(int, object)        # request id, MoveScore
+    scoreFailed = Signal(int, str)
+    summarised = Signal(int, object)    # request id, {"expert", "optimum"}
+
+    def __init__(self, factory: ScorerFactory, is_live: Callable[[int], bool]):
+        super().__init__()
+        self.factory, self.is_live = factory, is_live
+        self.scorer = None
+        self.scenario = None
+
+    @Slot(int, object)
+    def load(self, generation: int, scenario) -> None:
+        self.scorer, self.scenario = None, scenario
+        try:
+            self.scorer = self.factory(scenario)
+        except Exception as e:  # a missing or broken expert must not take the app down
+            self.loadFailed.emit(generation, _one_line(e))
+            return
+        self.loaded.emit(generation, type(getattr(self.scorer, "expert", self.scorer)).__name__)
+
+    @Slot(int, object, object, object)
+    def score(self, request_id: int, kitchen, state, decision) -> None:
+        if not self.is_live(request_id):
+            return
+        if self.scorer is None:
+            self.scoreFailed.emit(request_id, "no expert is loaded")
+            return
+        try:
+            result = self.scorer.score(kitchen, state, decision)
+        except Exception as e:
+            traceback.print_exc()
+            self.scoreFailed.emit(request_id, _one_line(e))
+            return
+        self.scored.emit(request_id, result)
+
+    @Slot(int, object)
+    def summarise(self, request_id: int, kitchen) -> None:
+        if not self.is_live(request_id):
+            return
+        try:
+            result = round_benchmarks(kitchen.scenario, kitchen, getattr(self.scorer, "expert", None))
+        except Exception as e:
+            traceback.print_exc()
+            result = {"expert": None, "optimum": None, "error": _one_line(e)}
+        self.summarised.emit(request_id, result)
+
+
+class EngineClient(QObject):
+    """The GUI side. Signals carry only answers that are still wanted."""
+    ready = Signal(str)                # expert loaded
+    unavailable = Signal(str)          # no expert: why
+    scoreReady = Signal(int, object)   # request id, MoveScore
+    scoreFailed = Signal(int, str)
+    summaryReady = Signal(int, object)
+
+    _load = Signal(int, object)
+    _score = Signal(int, object, object, object)
+    _summarise = Signal(int, object)
+
+    def __init__(self, factory: ScorerFactory = shipped_scorer, parent=None):
+        super().__init__(parent)
+        self._ids = itertools.count(1)
+        self._live: set[int] = set()
+        self.generation = 0
+        self.dropped = 0      # stale answers thrown away (for tests and the curious)
+        self.expert_ready = False
+        self.failure: str | None = None   # why no expert could be loaded
+        self.thread = QThread()
+        self.thread.setObjectName("kitchen-coach engine")
+        self.worker = EngineWorker(factory, self._live.__contains__)
+        self.worker.moveToThread(self.thread)
+        self._load.connect(self.worker.load)
+        self._score.connect(self.worker.score)
+        self._summarise.connect(self.worker.summarise)
+        self.worker.loaded.connect(self._on_loaded)
+        self.worker.loadFailed.connect(self._on_load_failed)
+        self.worker.scored.connect(self._on_scored)
+        self.worker.scoreFailed.connect(self._on_score_failed)
+        self.worker.summarised.connect(self._on_summarised)
+        self.thread.start()
+
+    def load(self, scenario) -> None:
+        """Load the expert for a scenario; forgets every request made before."""
+        self.forget_all()
+        self.generation += 1
+        self.expert_ready, self.failure = False, None
+        self._load.emit(self.generation, scenario)
+
+    def request(self, kitchen, state, decision) -> int:
+        rid = next(self._ids)
+        self._live.add(rid)
+        self._score.emit(rid, kitchen, state, dict(decision))
+        return rid
+
+    def request_summary(self, kitchen) -> int:
+        rid = next(self._ids)
+        self._live.add(rid)
+        self._summarise.emit(rid, kitchen)
+        return rid
+
+    def forget_all(self) -> None:
+        self._live.clear()
+
+    def is_live(self, rid: int) -> bool:
+        return rid in self._live
+
+    def _take(self, rid: int) -> bool:
+        if rid in self._live:
+            self._live.discard(rid)
+            return True
+        self.dropped += 1
+        return False
+
+    def _on_loaded(self, generation: int, what: str) -> None:
+        if generation == self.generation:
+            self.expert_ready = True
+            self.ready.emit(what)
+
+    def _on_load_failed(self, generation: int, why: str) -> None:
+        if generation == self.generation:
+            self.failure = why
+            self.unavailable.emit(why)
+
+    def _on_scored(self, rid: int, result) -> None:
+        if self._take(rid):
+            self.scoreReady.emit(rid, result)
+
+    def _on_score_failed(self, rid: int, why: str) -> None:
+        if self._take(rid):
+            self.scoreFailed.emit(rid, why)
+
+    def _on_summarised(self, rid: int, result) -> None:
+        if self._take(rid):
+            self.summaryReady.emit(rid, result)
+
+    def shutdown(self) -> None:
+        self.forget_all()
+        self.thread.quit()
+        self.thread.wait(5000)
+
+
+def _one_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {text[0]}" if text else type(e).__name__

@@ -1,0 +1,252 @@
+"""The trainee's window: start screen, round, summary, settings. It owns the
+engine thread and the records store and moves between the screens; the
+screens themselves only show things and emit what the trainee asked for."""
+from __future__ import annotations
+
+import secrets
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
+
+from engine.scenario import load_scenario
+from gui.engine_thread import EngineClient, shipped_scorer
+from gui.settings import Settings, database_url, load_settings, save_settings
+from gui.start_screen import RESEARCH_SEQUENCE, StartScreen, next_in_sequence
+from gui.theme import STYLE_SHEET
+
+APP_TITLE = "Kitchen Coach"
+
+
+class _StoreOpener(QObject):
+    """Imports SQLAlchemy and opens the store off the GUI thread, so the first
+    window appears at once; `opened` arrives on the GUI thread."""
+    opened = Signal(object, str)   # store or None, error text
+
+    def open(self, url: str | None) -> None:
+        def work():
+            try:
+                from engine.records.store import open_store
+                self.opened.emit(open_store(url), "")
+            except Exception as e:  # StoreError and friends: one line for the trainee
+                self.opened.emit(None, str(e).splitlines()[0] if str(e) else type(e).__name__)
+        threading.Thread(target=work, name="kitchen-coach store", daemon=True).start()
+
+
+class MainWindow(QMainWindow):
+    storeReady = Signal()
+
+    def __init__(self, db: str | None = None, settings_path: Path | None = None,
+                 scorer_factory=shipped_scorer, seed: int | None = None):
+        super().__init__()
+        self.setWindowTitle(APP_TITLE)
+        self.setStyleSheet(STYLE_SHEET)
+        self.resize(1280, 800)
+        self.setMinimumSize(1024, 680)
+        self.cli_db = db
+        self.settings_path = settings_path
+        self.settings: Settings = load_settings(settings_path)
+        self.fixed_seed = seed
+        self.store = None
+        self.store_error = ""
+        self.engine = EngineClient(scorer_factory, self)
+        self.engine.ready.connect(lambda _: self._expert_status("Expert ready"))
+        self.engine.unavailable.connect(lambda why: self._expert_status("Expert unavailable"))
+        self.loaded_scenario = None
+        self.training_sessions: dict[str, object] = {}
+        self.session = None
+        self.trainee: str | None = None
+        self.scenario_key: str | None = None
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.start_screen = StartScreen()
+        self.stack.addWidget(self.start_screen)
+        self._round_screen = None
+        self._summary_screen = None
+        self.start_screen.startRequested.connect(self.start_round)
+        self.start_screen.resumeRequested.connect(self.resume_round)
+        self.start_screen.discardRequested.connect(self.discard_round)
+        self.start_screen.traineeChanged.connect(self._trainee_changed)
+        self.start_screen.settingsRequested.connect(self.open_settings)
+        self.start_screen.show_status("Opening your records…")
+        self._opener = _StoreOpener(self)
+        self._opener.opened.connect(self._store_opened)
+        self._opener.open(database_url(self.cli_db, self.settings))
+
+    # -- screens built on first use (keeps start-up quick) ----------------------------
+    @property
+    def round_screen(self):
+        if self._round_screen is None:
+            from gui.round_screen import RoundScreen
+            self._round_screen = RoundScreen()
+            self._round_screen.roundOver.connect(self._show_summary)
+            self.stack.addWidget(self._round_screen)
+        return self._round_screen
+
+    @property
+    def summary_screen(self):
+        if self._summary_screen is None:
+            from gui.summary_screen import SummaryScreen
+            self._summary_screen = SummaryScreen()
+            self._summary_screen.nextRequested.connect(self._next_round)
+            self._summary_screen.backRequested.connect(self.show_start)
+            self.stack.addWidget(self._summary_screen)
+        return self._summary_screen
+
+    # -- records ----------------------------------------------------------------------
+    def _store_opened(self, store, error: str) -> None:
+        if self.store is not None:
+            self.store.close()
+        self.store, self.store_error = store, error
+        self.training_sessions = {}
+        if store is None:
+            self.start_screen.show_status(f"Your rounds will not be saved: {error}")
+            QMessageBox.warning(self, APP_TITLE, f"The records database could not be opened:\n{error}\n\n"
+                                "You can still play; rounds will not be saved. Choose another database in Settings.")
+        else:
+            from engine.records.models import TRAINEE
+            names = [p.name for p in self.store.people(TRAINEE)]
+            self.start_screen.set_people(names, self.trainee)
+            self.start_screen.show_status(f"Records: {store.url}")
+            self._trainee_changed(self.start_screen.current_person() or "")
+        self.storeReady.emit()
+
+    def _trainee_changed(self, name: str) -> None:
+        self.trainee = name or None
+        if self.store is None or not name:
+            self.start_screen.set_unfinished([])
+            return
+        person = self.store.find_person(name)
+        if person is None:
+            self.start_screen.set_unfinished([])
+            return
+        self.start_screen.set_unfinished(self.store.unfinished_rounds(person))
+        finished = {r.scenario for r in self.store.history(person) if r.finished}
+        self.start_screen.select_scenario(next_in_sequence(finished))
+
+    def _training_session(self, name: str):
+        if name not in self.training_sessions:
+            person = self.store.person(name)
+            self.training_sessions[name] = self.store.start_session(person, self.settings.condition)
+        return self.training_sessions[name]
+
+    # -- rounds ------------------------------------------------------------------------
+    def _load_expert(self, scenario) -> None:
+        if self.loaded_scenario is None or self.loaded_scenario.content_hash != scenario.content_hash:
+            self.loaded_scenario = scenario
+            self._expert_status("Loading the expert…")
+            self.engine.load(scenario)
+
+    def _expert_status(self, text: str) -> None:
+        if self._round_screen is not None:
+            why = f": {self.engine.failure}" if self.engine.failure else ""
+            self._round_screen.set_expert_status(text + why)
+        self._expert_text = text
+
+    def start_round(self, trainee: str, key: str) -> None:
+        from engine.simulator import Kitchen
+        from gui.round_model import RoundModel
+
+        scenario = load_scenario(key)
+        seed = self.fixed_seed if self.fixed_seed is not None else (secrets.randbelow(2**31) if scenario.stochastic else 0)
+        round_id = None
+        if self.store is not None:
+            round_id = self.store.start_round(self._training_session(trainee), scenario, seed)
+        model = RoundModel(Kitchen(scenario, seed))
+        model.skip_dead_ticks()
+        self._play(trainee, key, scenario, model, round_id)
+
+    def resume_round(self, round_id: int) -> None:
+        from gui.feedback import ScoredTick
+        from gui.round_model import RoundModel
+
+        kitchen, state = self.store.resume(round_id)
+        record = self.store.load_round(round_id)
+        states = self.store.replay(round_id)
+        model = RoundModel(kitchen, state)
+        scenario = kitchen.scenario
+        key = record.info.scenario
+        self._play(self.trainee or record.info.person, key, scenario, model, round_id)
+        for d in record.decisions:
+            if d.score and d.tick < len(states):
+                self.session.scored.append(ScoredTick(states[d.tick], d.decision, _stored_score(d)))
+
+    def discard_round(self, round_id: int) -> None:
+        if self.store is not None:
+            self.store.close_round(round_id)
+            self._trainee_changed(self.trainee or "")
+
+    def _play(self, trainee: str, key: str, scenario, model, round_id) -> None:
+        from gui.round_session import RoundSession
+        from gui.tips_panel import current_tips
+
+        if self.session is not None:
+            self.session.close()
+        self.trainee, self.scenario_key = trainee, key
+        self._load_expert(scenario)
+        tips, empty = current_tips(self.store, trainee, scenario, self.settings.condition)
+        self.session = RoundSession(model, self.engine, self.store, round_id, tips)
+        screen = self.round_screen
+        screen.start(self.session, self.settings.tick_seconds(scenario), trainee, tips, empty)
+        self._expert_status(getattr(self, "_expert_text", ""))
+        self.stack.setCurrentWidget(screen)
+        if model.done:
+            screen.roundOver.emit()
+
+    def _next_key(self) -> str:
+        key = self.scenario_key
+        if key in RESEARCH_SEQUENCE and key != RESEARCH_SEQUENCE[-1]:
+            return RESEARCH_SEQUENCE[RESEARCH_SEQUENCE.index(key) + 1]
+        return key
+
+    def _show_summary(self) -> None:
+        nxt = self._next_key()
+        name = load_scenario(nxt).name if nxt != self.scenario_key else None
+        self.summary_screen.show_session(self.session, self.trainee or "", name)
+        self.stack.setCurrentWidget(self.summary_screen)
+
+    def _next_round(self) -> None:
+        self.start_round(self.trainee, self._next_key())
+
+    def show_start(self) -> None:
+        if self._round_screen is not None:
+            self._round_screen.stop()
+        self._trainee_changed(self.trainee or "")
+        self.stack.setCurrentWidget(self.start_screen)
+
+    # -- settings ------------------------------------------------------------------------
+    def open_settings(self) -> None:
+        import os
+        from gui.settings_dialog import SettingsDialog
+
+        locked = "--db" if self.cli_db else ("KITCHEN_COACH_DB" if os.environ.get("KITCHEN_COACH_DB") else None)
+        dialog = SettingsDialog(self.settings, self.store.url if self.store else "the default file", locked, self)
+        if dialog.exec():
+            old_db = database_url(self.cli_db, self.settings)
+            self.settings = dialog.result_settings()
+            save_settings(self.settings, self.settings_path)
+            self.training_sessions = {}  # a new condition starts a new sitting
+            if database_url(self.cli_db, self.settings) != old_db:
+                self.start_screen.show_status("Opening your records…")
+                self._opener.open(database_url(self.cli_db, self.settings))
+
+    def closeEvent(self, e):
+        if self.session is not None:
+            self.session.close()
+        if self._round_screen is not None:
+            self._round_screen.stop()
+        self.engine.shutdown()
+        super().closeEvent(e)
+
+
+def _stored_score(d) -> SimpleNamespace:
+    """A stored MoveScore dict, readable like a MoveScore by the summary."""
+    s = dict(d.score or {})
+    return SimpleNamespace(verdict=d.verdict or s.get("verdict", "good"), regret=d.regret or 0.0,
+                           expert_decision={int(w): int(j) for w, j in dict(s.get("expert_decision") or {}).items()},
+                           per_worker={int(w): r for w, r in dict(s.get("per_worker") or {}).items()
+                                       if str(w).lstrip("-").isdigit()},
+                           better_than_expert=bool(s.get("better_than_expert", False)))

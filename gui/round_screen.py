@@ -1,0 +1,153 @@
+"""The round screen: the board, the tick's clock, the feedback line and the
+tips. It wires the board's requests to a `RoundSession` and redraws; when the
+clock runs out the tick ends with whatever is assigned."""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from gui import theme
+from gui.board import BoardView
+from gui.round_session import RoundSession
+from gui.tips_panel import TipsPanel, TipView
+
+
+class RoundScreen(QWidget):
+    roundOver = Signal()
+    leaveRequested = Signal()
+
+    CLOCK_STEP_MS = 100
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.session: RoundSession | None = None
+        self.seconds_per_tick = 0.0
+        self._deadline: float | None = None
+        root = QHBoxLayout(self)
+        root.setContentsMargins(20, 16, 20, 16)
+        root.setSpacing(16)
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        top = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("title")
+        self.who = QLabel()
+        self.who.setObjectName("subtitle")
+        top.addWidget(self.title)
+        top.addSpacing(12)
+        top.addWidget(self.who, 1, Qt.AlignBottom)
+        self.expert_status = QLabel()
+        self.expert_status.setObjectName("muted")
+        top.addWidget(self.expert_status, 0, Qt.AlignBottom)
+        left.addLayout(top)
+        self.board = BoardView()
+        left.addWidget(self.board, 1)
+        self.feedback = QLabel("Your first move's verdict will appear here after you end the tick.")
+        self.feedback.setWordWrap(True)
+        self.feedback.setMinimumHeight(44)
+        self._style_feedback("")
+        left.addWidget(self.feedback)
+        root.addLayout(left, 1)
+        self.tips = TipsPanel()
+        root.addWidget(self.tips)
+
+        self.board.assignRequested.connect(self._assign)
+        self.board.unassignRequested.connect(self._unassign)
+        self.board.clearRequested.connect(self._clear)
+        self.board.endTickRequested.connect(self.end_tick)
+        self.clock = QTimer(self)
+        self.clock.setInterval(self.CLOCK_STEP_MS)
+        self.clock.timeout.connect(self._clock_step)
+
+    # -- set-up ------------------------------------------------------------------
+    def start(self, session: RoundSession, seconds_per_tick: float, trainee: str,
+              tips: list[TipView], tips_empty: str) -> None:
+        if self.session is not None:
+            self.session.changed.disconnect(self.redraw)
+            self.session.feedback.disconnect(self.show_feedback)
+        self.session = session
+        self.seconds_per_tick = float(seconds_per_tick or 0)
+        k = session.model.kitchen
+        self.title.setText(k.scenario.name)
+        self.who.setText(f"Trainee: {trainee}")
+        self.board.set_kitchen(k)
+        session.changed.connect(self.redraw)
+        session.feedback.connect(self.show_feedback)
+        self.tips.show_tips(tips, tips_empty)
+        self.feedback.setText("Your first move's verdict will appear here after you end the tick.")
+        self._style_feedback("")
+        self.redraw()
+        self._restart_clock()
+        self.board.setFocus(Qt.OtherFocusReason)
+
+    def set_expert_status(self, text: str) -> None:
+        self.expert_status.setText(text)
+
+    # -- board requests ----------------------------------------------------------
+    def _assign(self, task: int, worker: int) -> None:
+        reason = self.session.assign(task, worker) if self.session else "No round is being played."
+        if reason:
+            self.board.refuse(reason)
+
+    def _unassign(self, task: int) -> None:
+        if self.session:
+            self.session.unassign(task)
+
+    def _clear(self) -> None:
+        if self.session:
+            self.session.clear()
+
+    def end_tick(self) -> None:
+        if self.session is None or self.session.model.done:
+            return
+        steps = self.session.end_tick()
+        skipped = sum(1 for s in steps if not s.had_choice)
+        if skipped and not self.session.model.done:
+            self.board.refuse(f"{skipped} tick{'s' if skipped != 1 else ''} passed while nobody could start a task.")
+        if self.session.model.done:
+            self.clock.stop()
+            self.board.set_countdown(None)
+            self.roundOver.emit()
+        else:
+            self._restart_clock()
+
+    # -- the clock -----------------------------------------------------------------
+    def _restart_clock(self) -> None:
+        if self.seconds_per_tick > 0:
+            self._deadline = time.monotonic() + self.seconds_per_tick
+            self.board.set_countdown(self.seconds_per_tick, self.seconds_per_tick)
+            self.clock.start()
+        else:
+            self._deadline = None
+            self.clock.stop()
+            self.board.set_countdown(None)
+
+    def _clock_step(self) -> None:
+        if self._deadline is None:
+            return
+        left = self._deadline - time.monotonic()
+        self.board.set_countdown(max(0.0, left), self.seconds_per_tick)
+        if left <= 0:
+            self.end_tick()
+
+    def stop(self) -> None:
+        self.clock.stop()
+
+    # -- drawing ---------------------------------------------------------------------
+    def redraw(self) -> None:
+        if self.session is not None:
+            m = self.session.model
+            self.board.render_state(m.state, m.pending)
+
+    def show_feedback(self, verdict: str, text: str) -> None:
+        self.feedback.setText(text)
+        self._style_feedback(verdict)
+
+    def _style_feedback(self, verdict: str) -> None:
+        colour = theme.VERDICT_COLOUR.get(verdict, theme.MUTED)
+        self.feedback.setStyleSheet(
+            f"QLabel {{ background: {theme.CARD}; border: 1px solid {theme.LINE}; border-left: 6px solid {colour};"
+            f" border-radius: 6px; padding: 8px 12px; font-size: 11pt; }}")

@@ -1,0 +1,163 @@
+"""A round being played, glued to the engine thread and the records.
+
+`RoundModel` holds the rules; this object sends each decided tick to the
+engine thread for scoring, stores the decision when its answer comes back
+(or unscored when no expert can score it), turns answers into feedback
+lines, and closes the round in the store once every decision is in.
+"""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Signal
+
+from gui.engine_thread import EngineClient
+from gui.feedback import ScoredTick, feedback_line
+from gui.round_model import AssignRefused, RoundModel, TickStep
+
+
+class RoundSession(QObject):
+    changed = Signal()                 # the board should redraw
+    feedback = Signal(str, str)        # verdict ("" when none), sentence
+    scoredTick = Signal(object)        # ScoredTick
+    benchmarksReady = Signal(object)   # {"expert": value or None, "optimum": value or None}
+    completed = Signal()               # round over and every decision stored
+
+    def __init__(self, model: RoundModel, engine: EngineClient | None, store=None, round_id: int | None = None,
+                 tips: list | None = None):
+        super().__init__()
+        self.model, self.engine, self.store, self.round_id = model, engine, store, round_id
+        self.scored: list[ScoredTick] = []
+        self.unscored: list[TickStep] = []
+        self.outstanding: dict[int, tuple[TickStep, float | None]] = {}
+        self.benchmarks: dict | None = None
+        self._summary_id: int | None = None
+        self._closed = False
+        self._latest_tick = -1
+        self.tick_started = time.monotonic()
+        if engine is not None:
+            engine.scoreReady.connect(self._on_score)
+            engine.scoreFailed.connect(self._on_score_failed)
+            engine.summaryReady.connect(self._on_summary)
+            engine.unavailable.connect(self._on_unavailable)
+        if store is not None and round_id is not None:
+            for tip in tips or ():
+                store.record_tip(round_id, model.tick, getattr(tip, "rule", ""), getattr(tip, "text", str(tip)))
+
+    # -- the trainee's moves -----------------------------------------------------
+    def assign(self, task: int, worker: int) -> str | None:
+        """None when done; otherwise the reason it was refused."""
+        try:
+            self.model.assign(task, worker)
+        except AssignRefused as e:
+            return str(e)
+        self.changed.emit()
+        return None
+
+    def unassign(self, task: int) -> None:
+        if self.model.unassign(task):
+            self.changed.emit()
+
+    def clear(self) -> None:
+        self.model.clear()
+        self.changed.emit()
+
+    def end_tick(self) -> list[TickStep]:
+        if self.model.done:
+            return []
+        think = time.monotonic() - self.tick_started
+        steps = self.model.end_tick()
+        for step in steps:
+            if step.had_choice:
+                self._send(step, think)
+        self.tick_started = time.monotonic()
+        self.changed.emit()
+        if self.model.done:
+            if self.engine is not None:
+                self._summary_id = self.engine.request_summary(self.model.kitchen)
+            self._maybe_complete()
+        return steps
+
+    def _send(self, step: TickStep, think: float | None) -> None:
+        self._latest_tick = step.state.tick
+        if self.engine is None or self.engine.failure:
+            self._store(step, None, think)
+            self.unscored.append(step)
+            return
+        rid = self.engine.request(self.model.kitchen, step.state, step.decision)
+        self.outstanding[rid] = (step, think)
+
+    # -- answers from the engine thread ---------------------------------------------
+    def _on_score(self, rid: int, score) -> None:
+        if rid not in self.outstanding:
+            return
+        step, think = self.outstanding.pop(rid)
+        self._store(step, score, think)
+        tick = ScoredTick(step.state, step.decision, score)
+        self.scored.append(tick)
+        self.scoredTick.emit(tick)
+        if step.state.tick == self._latest_tick:
+            self.feedback.emit(getattr(score, "verdict", ""),
+                               feedback_line(self.model.kitchen, step.state, step.decision, score))
+        self._maybe_complete()
+
+    def _on_score_failed(self, rid: int, why: str) -> None:
+        if rid not in self.outstanding:
+            return
+        step, think = self.outstanding.pop(rid)
+        self._store(step, None, think)
+        self.unscored.append(step)
+        self.feedback.emit("", f"This tick could not be scored ({why}).")
+        self._maybe_complete()
+
+    def _on_unavailable(self, why: str) -> None:
+        for rid in list(self.outstanding):
+            self._on_score_failed(rid, why)
+        self.feedback.emit("", f"The expert is not available, so moves are not scored: {why}")
+
+    def _on_summary(self, rid: int, result) -> None:
+        if rid != self._summary_id:
+            return
+        self.benchmarks = dict(result)
+        self.benchmarksReady.emit(self.benchmarks)
+        self._maybe_complete()
+
+    # -- records ---------------------------------------------------------------------
+    def _store(self, step: TickStep, score, think: float | None) -> None:
+        if self.store is not None and self.round_id is not None:
+            self.store.record_decision(self.round_id, step.state.tick, step.decision, score, think_seconds=think)
+
+    def _maybe_complete(self) -> None:
+        waiting_summary = self.engine is not None and not self.engine.failure and self.benchmarks is None
+        if self._closed or not self.model.done or self.outstanding or waiting_summary:
+            return
+        self._finish()
+
+    def _finish(self) -> None:
+        self._closed = True
+        if self.store is not None and self.round_id is not None:
+            optimum = (self.benchmarks or {}).get("optimum")
+            if self.model.done:
+                self.store.finish_round(self.round_id, optimum)
+        self.completed.emit()
+
+    def close(self) -> None:
+        """Leaving the round: store anything still waiting for a score, unscored,
+        and close the round (finished if it was played out). An unfinished round
+        stays open in the store, so it can be resumed."""
+        if self._closed:
+            return
+        for rid, (step, think) in list(self.outstanding.items()):
+            self._store(step, None, think)
+        self.outstanding.clear()
+        if self.model.done:
+            self._finish()
+        self._closed = True
+        if self.engine is not None:
+            for sig, slot in ((self.engine.scoreReady, self._on_score), (self.engine.scoreFailed, self._on_score_failed),
+                              (self.engine.summaryReady, self._on_summary), (self.engine.unavailable, self._on_unavailable)):
+                sig.disconnect(slot)
+
+    @property
+    def pending_scores(self) -> int:
+        return len(self.outstanding)

@@ -1,0 +1,249 @@
+"""The first screen: who is training, on which scenario, and an unfinished
+round from a crash offered for resumption."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from engine.scenario import ScenarioError, bundled_names, load_scenario
+from gui import theme
+
+# The research experiment's order of rounds; the other bundled scenarios follow.
+RESEARCH_SEQUENCE = ("taco-demo", "burger", "pasta")
+
+
+def scenario_menu() -> list[tuple[str, str, bool]]:
+    """(key, display name, in the research sequence) for every bundled scenario, sequence first."""
+    names = bundled_names()
+    keys = [k for k in RESEARCH_SEQUENCE if k in names] + [k for k in names if k not in RESEARCH_SEQUENCE]
+    out = []
+    for k in keys:
+        try:
+            out.append((k, load_scenario(k).name, k in RESEARCH_SEQUENCE))
+        except ScenarioError:
+            continue  # a broken bundled file must not keep the app from opening
+    return out
+
+
+def next_in_sequence(finished_keys: set[str]) -> str:
+    for k in RESEARCH_SEQUENCE:
+        if k not in finished_keys:
+            return k
+    return RESEARCH_SEQUENCE[-1]
+
+
+def _panel(title: str, subtitle: str) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setObjectName("panel")
+    lay = QVBoxLayout(frame)
+    lay.setContentsMargins(16, 14, 16, 16)
+    lay.setSpacing(8)
+    t = QLabel(title)
+    t.setObjectName("section")
+    s = QLabel(subtitle)
+    s.setObjectName("muted")
+    s.setWordWrap(True)
+    lay.addWidget(t)
+    lay.addWidget(s)
+    return frame, lay
+
+
+class StartScreen(QWidget):
+    startRequested = Signal(str, str)      # trainee name, scenario key
+    resumeRequested = Signal(int)          # round id
+    discardRequested = Signal(int)         # round id
+    traineeChanged = Signal(str)
+    settingsRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        self._unfinished: list = []
+        root = QVBoxLayout(self)
+        root.setContentsMargins(32, 24, 32, 24)
+        root.setSpacing(theme.SPACING + 4)
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        title = QLabel("Kitchen Coach")
+        title.setObjectName("title")
+        sub = QLabel("Practise running a kitchen, one tick at a time, and see how an expert would have played.")
+        sub.setObjectName("subtitle")
+        titles.addWidget(title)
+        titles.addWidget(sub)
+        head.addLayout(titles, 1)
+        settings = QPushButton("Settings…")
+        settings.clicked.connect(self.settingsRequested)
+        head.addWidget(settings, 0, Qt.AlignTop)
+        root.addLayout(head)
+
+        self.resume_box = QFrame()
+        self.resume_box.setObjectName("panel")
+        self.resume_box.setStyleSheet(f"QFrame#panel {{ background: #fff4e6; border: 1px solid #ffc078; }}")
+        rb = QHBoxLayout(self.resume_box)
+        rb.setContentsMargins(16, 10, 16, 10)
+        self.resume_label = QLabel()
+        self.resume_label.setWordWrap(True)
+        self.resume_button = QPushButton("Resume round")
+        self.resume_button.setObjectName("primary")
+        self.discard_button = QPushButton("Discard")
+        self.resume_button.clicked.connect(lambda: self._unfinished and self.resumeRequested.emit(self._unfinished[-1].id))
+        self.discard_button.clicked.connect(lambda: self._unfinished and self.discardRequested.emit(self._unfinished[-1].id))
+        rb.addWidget(self.resume_label, 1)
+        rb.addWidget(self.discard_button)
+        rb.addWidget(self.resume_button)
+        self.resume_box.hide()
+        root.addWidget(self.resume_box)
+
+        cols = QHBoxLayout()
+        cols.setSpacing(theme.SPACING + 4)
+        people, pl = _panel("1. Who is training?", "Choose your profile, or type your name to create one.")
+        self.people = QListWidget()
+        self.people.currentTextChanged.connect(self._person_changed)
+        pl.addWidget(self.people, 1)
+        add_row = QHBoxLayout()
+        self.new_name = QLineEdit()
+        self.new_name.setPlaceholderText("New trainee's name")
+        self.new_name.returnPressed.connect(self._add_person)
+        self.add_button = QPushButton("Add")
+        self.add_button.clicked.connect(self._add_person)
+        add_row.addWidget(self.new_name, 1)
+        add_row.addWidget(self.add_button)
+        pl.addLayout(add_row)
+        cols.addWidget(people, 1)
+
+        scen, sl = _panel("2. Choose a scenario", "The research sequence comes first: play it in order.")
+        self.scenarios = QListWidget()
+        self.scenarios.itemDoubleClicked.connect(lambda _: self._start())
+        sl.addWidget(self.scenarios, 1)
+        cols.addWidget(scen, 1)
+
+        go, gl = _panel("3. Play", "Each tick, drag open tasks onto idle workers (or use the keyboard), "
+                                   "then end the tick before the clock runs out.")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        gl.addWidget(self.summary, 1)
+        self.start_button = QPushButton("Start round")
+        self.start_button.setObjectName("primary")
+        self.start_button.setMinimumHeight(40)
+        self.start_button.clicked.connect(self._start)
+        gl.addWidget(self.start_button)
+        cols.addWidget(go, 1)
+        root.addLayout(cols, 1)
+        self.status = QLabel()
+        self.status.setObjectName("muted")
+        root.addWidget(self.status)
+        self.scenarios.currentItemChanged.connect(lambda *_: self._refresh_summary())
+        self._fill_scenarios()
+
+    def _fill_scenarios(self) -> None:
+        self.scenarios.clear()
+        step = 0
+        shown_more = False
+        for key, name, in_seq in scenario_menu():
+            if in_seq:
+                step += 1
+                text = f"{step}. {name}"
+            else:
+                if not shown_more:
+                    header = QListWidgetItem("More scenarios")
+                    header.setFlags(Qt.NoItemFlags)
+                    f = header.font()
+                    f.setBold(True)
+                    header.setFont(f)
+                    self.scenarios.addItem(header)
+                    shown_more = True
+                text = f"    {name}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.UserRole, key)
+            self.scenarios.addItem(item)
+        self.select_scenario(RESEARCH_SEQUENCE[0])
+
+    # -- what the window fills in ---------------------------------------------
+    def set_people(self, names: list[str], current: str | None = None) -> None:
+        self.people.blockSignals(True)
+        self.people.clear()
+        self.people.addItems(names)
+        self.people.blockSignals(False)
+        if current in names:
+            self.people.setCurrentRow(names.index(current))
+        elif names:
+            self.people.setCurrentRow(0)
+        self._refresh_summary()
+
+    def set_unfinished(self, rounds: list) -> None:
+        """RoundInfo rows of the current trainee's unfinished rounds (the last one is offered)."""
+        self._unfinished = list(rounds)
+        if not rounds:
+            self.resume_box.hide()
+            return
+        r = rounds[-1]
+        more = f" ({len(rounds) - 1} older unfinished round{'s' if len(rounds) > 2 else ''} too)" if len(rounds) > 1 else ""
+        self.resume_label.setText(f"<b>An unfinished round was found.</b> {r.scenario_name}, "
+                                  f"{r.decisions} decision{'s' if r.decisions != 1 else ''} made, "
+                                  f"started {r.started_at:%d %b %H:%M}.{more} Carry on where you left off?")
+        self.resume_box.show()
+
+    def select_scenario(self, key: str) -> None:
+        for i in range(self.scenarios.count()):
+            if self.scenarios.item(i).data(Qt.UserRole) == key:
+                self.scenarios.setCurrentRow(i)
+                return
+
+    def current_person(self) -> str | None:
+        item = self.people.currentItem()
+        return item.text() if item else None
+
+    def current_scenario(self) -> str | None:
+        item = self.scenarios.currentItem()
+        return item.data(Qt.UserRole) if item else None
+
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    # -- reactions ---------------------------------------------------------------
+    def _add_person(self) -> None:
+        name = self.new_name.text().strip()
+        if not name:
+            self.show_status("Type a name first.")
+            return
+        self.new_name.clear()
+        names = [self.people.item(i).text() for i in range(self.people.count())]
+        if name not in names:
+            names = sorted(names + [name], key=str.lower)
+        self.set_people(names, name)
+        self.traineeChanged.emit(name)
+
+    def _person_changed(self, name: str) -> None:
+        self._refresh_summary()
+        if name:
+            self.traineeChanged.emit(name)
+
+    def _refresh_summary(self) -> None:
+        key = self.current_scenario()
+        person = self.current_person()
+        self.start_button.setEnabled(bool(key and person))
+        if not key:
+            self.summary.setText("")
+            return
+        sc = load_scenario(key)
+        workers = ", ".join(w.label for w in sc.workers)
+        dishes = sorted({o.dish for o in sc.orders}) or sorted({a.dish for a in sc.arrivals})
+        goal = "Serve every order in as few turns as you can." if sc.objective == "makespan" else \
+            "Earn points for every dish served; waiting orders cost points."
+        self.summary.setText(
+            f"<p style='font-size:13pt'><b>{sc.name}</b></p>"
+            f"<p>{goal}</p><p><b>Workers:</b> {workers}</p>"
+            f"<p><b>Orders:</b> {len(sc.orders) or 'random'} ({', '.join(dishes)}), at most {sc.ticks} ticks.</p>"
+            + ("<p>Work times are shown on the board.</p>" if sc.show_durations else
+               "<p>Work times are hidden: learn who is quick at what.</p>")
+            + (f"<p><b>Trainee:</b> {person}</p>" if person else "<p><i>Choose or add a trainee first.</i></p>"))
+
+    def _start(self) -> None:
+        person, key = self.current_person(), self.current_scenario()
+        if not person:
+            self.show_status("Choose or add a trainee first.")
+            return
+        if key:
+            self.startRequested.emit(person, key)
