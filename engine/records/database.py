@@ -105,7 +105,7 @@ def check_sqlite_file(path: Path) -> str | None:
     if magic != SQLITE_MAGIC:
         raise StoreError(f"{path} is not a SQLite database; refusing to open it (it was left untouched)")
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = _read_only(path)
         try:
             ok = conn.execute("PRAGMA quick_check").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -119,6 +119,16 @@ def check_sqlite_file(path: Path) -> str | None:
         raise StoreError(f"{path} is corrupt ({ok}); refusing to open it (it was left untouched)")
     _check_revision(rev, bool(tables), str(path))
     return rev
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A connection that writes nothing, not even the -wal/-shm side files. A
+    database in WAL mode that nobody has open has no -wal file; only then is
+    `immutable` safe (no locks taken, nothing created). Otherwise someone may be
+    writing, so read it properly (the side files exist already)."""
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "immutable=1"
+    return sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True)
 
 
 def _check_revision(rev: str | None, has_tables: bool, where: str) -> None:
@@ -135,7 +145,7 @@ def backup(path: Path, revision: str) -> Path:
     what still sits in the write-ahead log."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     dest = path.with_name(f"{path.name}.schema-{revision}.{stamp}.bak")
-    src = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    src = _read_only(path)
     dst = sqlite3.connect(dest)
     try:
         src.backup(dst)
@@ -147,9 +157,25 @@ def backup(path: Path, revision: str) -> Path:
 
 def _migrate(engine: Engine, target: str) -> None:
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, target)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with
+            # foreign keys on, that drop would cascade-delete every decision.
+            # The pragma only takes effect outside a transaction, hence here.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, target)
+            if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
+                raise StoreError("the schema upgrade broke links between tables; nothing was changed")
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def _sqlite_path(parsed) -> Path | None:
