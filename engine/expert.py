@@ -1,0 +1,134 @@
+"""A trained expert: weights for one scenario, checked on load, callable as a policy.
+
+An expert file is a pair written by `kitchen-coach train`: `<name>.pt` (the
+network's tensors and what they were trained for) and `<name>.json` beside it
+(the training record, with the sha256 of the .pt file). Loading refuses, with
+one clear sentence, a file that is missing, corrupt or edited since training,
+trained for another scenario (content hash) or for another features version.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from engine.features import FEATURES_VERSION
+from engine.policy_net import PolicyNet
+from engine.rollout import Finisher, greedy_decision, rollout_decision
+from engine.scenario import Scenario
+from engine.simulator import Kitchen, State
+
+EXPERTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "experts"
+FILE_FORMAT = 1
+
+
+class ExpertError(ValueError):
+    """An expert file that cannot be used; the message says which and why."""
+
+
+class Expert:
+    """`expert(kitchen, state, rng) -> decision`, like a baseline policy.
+
+    Greedy by default (the highest-scoring choice for each idle worker in
+    turn); with `rollout=True`, one-agent-at-a-time rollout on top of it."""
+
+    def __init__(self, net: PolicyNet, scenario_hash: str = "", record: dict | None = None,
+                 rollout: bool = False, samples: int = 8, path: Path | None = None):
+        self.net = net
+        self.scorer = net.numpy_scorer()
+        self.finisher = Finisher(self.scorer)
+        self.scenario_hash = scenario_hash
+        self.record = record or {}
+        self.rollout = rollout
+        self.samples = samples
+        self.path = path
+
+    def __call__(self, kitchen: Kitchen, state: State, rng: np.random.Generator | None = None) -> dict[int, int]:
+        if self.rollout and kitchen.has_decision(state):
+            return rollout_decision(kitchen, state, self.finisher, self.samples)
+        return greedy_decision(kitchen, state, self.scorer)
+
+    def with_rollout(self, rollout: bool = True) -> "Expert":
+        e = Expert(self.net, self.scenario_hash, self.record, rollout, self.samples, self.path)
+        e.finisher = self.finisher  # same weights, same greedy values: share the memo
+        return e
+
+    def value_after(self, kitchen: Kitchen, state: State, decision: dict[int, int]) -> float:
+        """Take `decision`, then let the greedy expert finish the round (own units)."""
+        return self.finisher.after(kitchen, state, decision)
+
+
+def save_expert(path: str | Path, net: PolicyNet, scenario: Scenario, record: dict) -> Path:
+    path = Path(path)
+    if path.suffix != ".pt":
+        path = path.with_suffix(".pt")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({
+        "format": FILE_FORMAT, "features_version": FEATURES_VERSION,
+        "scenario_key": scenario.key, "scenario_hash": scenario.content_hash,
+        "hidden": net.hidden, "state_dict": net.state_dict(),
+    }, path)
+    record = {**record, "scenario": scenario.key, "scenario_name": scenario.name,
+              "scenario_hash": scenario.content_hash, "features_version": FEATURES_VERSION,
+              "weights": path.name, "weights_sha256": _sha256(path)}
+    path.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n")
+    return path
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_expert(path: str | Path, scenario: Scenario, rollout: bool = False) -> Expert:
+    path = Path(path)
+    if path.suffix != ".pt" and path.with_suffix(".pt").exists():
+        path = path.with_suffix(".pt")
+    if not path.is_file():
+        raise ExpertError(f"{path}: no such expert file")
+    meta = path.with_suffix(".json")
+    if not meta.is_file():
+        raise ExpertError(f"{path}: its training record {meta.name} is missing beside it")
+    try:
+        record = json.loads(meta.read_text())
+        expected_sha = record["weights_sha256"]
+    except (ValueError, KeyError, TypeError):
+        raise ExpertError(f"{meta}: not a readable training record (corrupt?)") from None
+    if _sha256(path) != expected_sha:
+        raise ExpertError(f"{path}: the weights differ from those its training record describes "
+                          "(edited or corrupt); train again")
+    try:
+        blob = torch.load(path, weights_only=True, map_location="cpu")
+        version, trained_for = blob["features_version"], blob["scenario_hash"]
+    except Exception:  # torch raises many kinds for a damaged file; all mean the same to the user
+        raise ExpertError(f"{path}: not a readable expert file (corrupt?)") from None
+    if version != FEATURES_VERSION:
+        raise ExpertError(f"{path}: trained with features version {version}, this program uses "
+                          f"{FEATURES_VERSION}; train again")
+    if trained_for != scenario.content_hash:
+        raise ExpertError(f"{path}: trained for another scenario ({blob.get('scenario_key', '?')}, "
+                          f"content hash {str(trained_for)[:12]}), not {scenario.key} "
+                          f"({scenario.content_hash[:12]}); train again for this one")
+    net = PolicyNet(hidden=int(blob["hidden"]))
+    try:
+        net.load_state_dict(blob["state_dict"])
+    except (RuntimeError, KeyError, TypeError) as e:
+        raise ExpertError(f"{path}: weights do not fit the network ({str(e).splitlines()[0]})") from None
+    net.eval()
+    return Expert(net, trained_for, record, rollout=rollout, path=path)
+
+
+def shipped_expert(scenario: Scenario, rollout: bool = False) -> Expert:
+    """The bundled expert whose recorded content hash is this scenario's."""
+    for meta in sorted(EXPERTS_DIR.glob("*.json")):
+        try:
+            record = json.loads(meta.read_text())
+        except ValueError:
+            continue
+        if record.get("scenario_hash") == scenario.content_hash:
+            return load_expert(meta.with_suffix(".pt"), scenario, rollout=rollout)
+    raise ExpertError(f"no shipped expert for scenario '{scenario.key}' as it is now (content hash "
+                      f"{scenario.content_hash[:12]}); train one with: kitchen-coach train "
+                      f"{scenario.source or scenario.key} --out {scenario.key}.pt, then pass --expert {scenario.key}.pt")

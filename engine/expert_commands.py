@@ -1,0 +1,135 @@
+"""`kitchen-coach train` and `kitchen-coach evaluate`.
+
+torch is imported inside the commands, so `kitchen-coach --help` stays quick.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import math
+import sys
+
+import numpy as np
+
+from engine.cli_support import CommandError, emit_json
+from engine.scenario import Scenario, load_scenario
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="train the policy-gradient expert for a scenario")
+    p.add_argument("scenario", help="a scenario file or the name of a bundled one")
+    p.add_argument("--out", required=True, help="where to write the weights (.pt; the .json record goes beside it)")
+    p.add_argument("--minutes", type=_positive_float, default=5.0, help="time budget (default 5)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--iterations", type=int, default=0,
+                   help="stop after this many gradient steps instead of at the time budget (reproducible runs)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="mean value of a policy over several rounds")
+    p.add_argument("scenario")
+    p.add_argument("--policy", choices=["expert", "random", "greedy", "dispatch"], default="expert")
+    p.add_argument("--expert", help="expert weights (.pt); default: the shipped expert of the scenario")
+    p.add_argument("--rollout", action="store_true", help="improve the expert by one-agent-at-a-time rollout")
+    p.add_argument("--episodes", type=_positive_int, default=1)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_evaluate)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return v
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
+    return v
+
+
+def known_optimum(scenario: Scenario) -> float | None:
+    """The proven optimum where the solver exists and the scenario is deterministic."""
+    if scenario.stochastic or importlib.util.find_spec("engine.optimum") is None:
+        return None
+    from engine.optimum import optimal_value
+    return optimal_value(scenario)
+
+
+def _json_number(v: float | None):
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else float(v)
+
+
+def cmd_train(args) -> int:
+    import torch
+
+    from engine.expert import save_expert
+    from engine.training import Settings, train, training_record
+
+    sc = load_scenario(args.scenario)
+    if args.iterations < 0:
+        raise CommandError(f"--iterations must be 0 or more, not {args.iterations}")
+    torch.set_num_threads(1)  # the networks are tiny; more threads only contend with other work
+    optimal = known_optimum(sc)
+    settings = Settings(minutes=args.minutes, seed=args.seed, max_iterations=args.iterations)
+    result = train(sc, settings, optimal=optimal, progress=True)
+    try:
+        out = save_expert(args.out, result.net, sc, training_record(result))
+    except OSError as e:
+        raise CommandError(f"cannot write {args.out}: {e.strerror or e}") from None
+    if args.json:
+        emit_json({"value": result.value, "optimal": _json_number(optimal), "gap": result.gap,
+                   "seconds": round(result.seconds, 2), "out": str(out)})
+    else:
+        unit = "turns" if sc.objective == "makespan" else "points"
+        gap = f", gap {result.gap * 100:.2f}% to the optimum {optimal:g}" if result.gap is not None else ""
+        print(f"{sc.name}: greedy expert {result.value:g} {unit}{gap}; {result.iterations} iterations "
+              f"in {result.seconds:.0f} s; wrote {out} and {out.with_suffix('.json').name}")
+    return 0
+
+
+def load_policy_expert(sc: Scenario, path: str | None, rollout: bool):
+    from engine.expert import ExpertError, load_expert, shipped_expert
+    try:
+        return load_expert(path, sc, rollout=rollout) if path else shipped_expert(sc, rollout=rollout)
+    except ExpertError as e:
+        raise CommandError(str(e)) from None
+
+
+def cmd_evaluate(args) -> int:
+    from engine.policies import BASELINES, play_round
+    from engine.simulator import Kitchen
+
+    sc = load_scenario(args.scenario)
+    if args.policy != "expert" and (args.expert or args.rollout):
+        raise CommandError("--expert and --rollout go with --policy expert")
+    if args.policy == "expert":
+        import torch
+        torch.set_num_threads(1)
+        policy = load_policy_expert(sc, args.expert, args.rollout)
+    else:
+        policy = BASELINES[args.policy]
+    values = []
+    for e in range(args.episodes):
+        k = Kitchen(sc, e)
+        values.append(k.value(play_round(k, policy, np.random.default_rng(e))))
+    mean, std = float(np.mean(values)), float(np.std(values))
+    optimal = known_optimum(sc)
+    if args.json:
+        emit_json({"value": mean, "std": std, "episodes": args.episodes, "optimal": _json_number(optimal)})
+        return 0
+    unit = "turns" if sc.objective == "makespan" else "points"
+    name = args.policy + (" + rollout" if args.rollout else "")
+    opt = f"; optimum {optimal:g}" if optimal is not None else ""
+    print(f"{sc.name}: {name} policy, {args.episodes} episode(s): {mean:.2f} {unit} (std {std:.2f}){opt}")
+    return 0

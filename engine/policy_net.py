@@ -1,0 +1,74 @@
+"""The expert's networks: a shared-weight scorer of candidate rows (the policy)
+and a small state-value network (the REINFORCE baseline).
+
+Training uses PyTorch; playing uses `NumpyScorer`, the same arithmetic in
+numpy float64 without autograd or tensor overhead, because scoring a move means
+many short forwards (one per worker choice) and torch's per-call cost would
+dominate. Both run in float64 so their logits agree to rounding error and
+greedy choices agree (tests/test_expert_policy.py checks it).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from engine.features import N_FEATURES, N_GLOBAL
+
+DTYPE = torch.float64
+
+
+def _mlp(n_in: int, hidden: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Linear(n_in, hidden, dtype=DTYPE), nn.Tanh(),
+        nn.Linear(hidden, hidden, dtype=DTYPE), nn.Tanh(),
+        nn.Linear(hidden, 1, dtype=DTYPE),
+    )
+
+
+class PolicyNet(nn.Module):
+    """score: candidate row -> logit; value: global state features -> V(s)."""
+
+    def __init__(self, hidden: int = 64):
+        super().__init__()
+        self.hidden = hidden
+        self.score = _mlp(N_FEATURES, hidden)
+        self.value = _mlp(N_GLOBAL, hidden)
+
+    def logits(self, rows: torch.Tensor) -> torch.Tensor:
+        return self.score(rows).squeeze(-1)
+
+    def baseline(self, globals_: torch.Tensor) -> torch.Tensor:
+        return self.value(globals_).squeeze(-1)
+
+    def numpy_scorer(self) -> "NumpyScorer":
+        layers = [m for m in self.score if isinstance(m, nn.Linear)]
+        return NumpyScorer([(l.weight.detach().numpy().T.copy(), l.bias.detach().numpy().copy()) for l in layers])
+
+
+class NumpyScorer:
+    """The policy's logits in plain numpy (the play-time path)."""
+
+    def __init__(self, layers: list[tuple[np.ndarray, np.ndarray]]):
+        self.layers = layers
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        h = rows
+        last = len(self.layers) - 1
+        for i, (w, b) in enumerate(self.layers):
+            h = h @ w + b
+            if i < last:
+                h = np.tanh(h)
+        return h[:, 0]
+
+
+def masked_log_softmax(logits: torch.Tensor, seg: torch.Tensor, n_seg: int, width: int,
+                       pos: torch.Tensor) -> torch.Tensor:
+    """Log-probabilities of candidate rows grouped into choices.
+
+    Row i belongs to choice `seg[i]` at position `pos[i]`; rows are scattered
+    into an [n_seg, width] table whose empty cells are -inf, so a choice that
+    is not legal (not a row) has probability exactly zero."""
+    table = torch.full((n_seg, width), float("-inf"), dtype=logits.dtype)
+    table[seg, pos] = logits
+    return torch.log_softmax(table, dim=1)

@@ -1,0 +1,268 @@
+"""REINFORCE for the kitchen, as in the appendix (docs: /work/shared/docs/RESEARCH.md).
+
+    1. Sample N rollouts with pi_theta, all N kitchens stepped together and the
+       network's forward batched over every pending worker choice.
+    2. Q_t = sum_{t' >= t} gamma^(t'-t) r~_t',  r~_t = (r_t - mu) / sigma, with mu
+       and sigma the mean and standard deviation of the rewards of the last N
+       rollouts.
+    3. grad J ~ (1/N) sum_rollouts sum_t (Q_t - V(s_t)) grad log pi_theta(a_t | s_t),
+       plus an entropy bonus; V is a learned baseline; Adam takes the step.
+
+Time steps are ticks, and every rollout is padded with zero rewards to the
+horizon T (after the round ends the kitchen sits in an absorbing state). So
+the reward normalisation shifts Q_t by -mu (T - t), a function of t alone:
+like the baseline, it does not depend on the action and leaves the gradient
+unbiased. For makespan every played tick gives r = -1, so the return is minus
+the turns.
+
+A joint decision is a sequence of single-worker choices (one agent at a time),
+log pi(a_t | s_t) = sum_i log pi(a_t,i | s_t, a_t,<i); every factor gets its
+tick's Q_t. The baseline V(s_t) sees only the tick's state, never the action.
+"""
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+
+from engine.features import TickView
+from engine.policy_net import NumpyScorer, PolicyNet, masked_log_softmax
+from engine.scenario import Scenario
+from engine.simulator import IDLE, Kitchen
+
+
+@dataclass
+class Settings:
+    rollouts: int = 32           # N
+    lr: float = 3e-3             # Adam
+    gamma: float = 1.0
+    entropy: float = 0.02        # entropy bonus, decayed linearly to entropy_end over the budget
+    entropy_end: float = 0.002
+    value_coef: float = 0.5
+    hidden: int = 64
+    minutes: float = 5.0
+    seed: int = 0
+    max_iterations: int = 0      # 0 = until the time budget or convergence
+    eval_every: int = 5
+    eval_episodes: int = 32      # stochastic scenarios: greedy value is a mean over these seeds
+    converged_entropy: float = 0.02  # stochastic: mean entropy per choice below which the policy has settled
+    patience: int = 30           # iterations the policy must stay settled before training stops
+
+
+# -- 1. rollouts ---------------------------------------------------------------------
+
+@dataclass
+class Rollouts:
+    rows: list = field(default_factory=list)      # per choice: [n_options, F] candidate rows
+    chosen: list = field(default_factory=list)    # per choice: index of the option taken
+    episode: list = field(default_factory=list)   # per choice
+    tick: list = field(default_factory=list)      # per choice
+    globals_: list = field(default_factory=list)  # per choice: the tick's global features
+    rewards: np.ndarray | None = None             # [N, T]
+    values: np.ndarray | None = None              # [N] final value, own units
+
+
+def sample_rollouts(kitchens: list[Kitchen], scorer: NumpyScorer, rng: np.random.Generator,
+                    greedy: bool = False) -> Rollouts:
+    """Play one round in each kitchen at once; sample (or argmax) every choice."""
+    n, T = len(kitchens), max(k.ticks for k in kitchens)
+    out = Rollouts(rewards=np.zeros((n, T)), values=np.zeros(n))
+    states = [k.initial_state() for k in kitchens]
+    active = list(range(n))
+    while active:
+        views = {i: TickView(kitchens[i], states[i]) for i in active if kitchens[i].has_decision(states[i])}
+        queue = {i: list(v.idle) for i, v in views.items()}
+        while True:
+            batch = []  # (episode, worker, rows, options) of every kitchen's next pending choice
+            for i, v in views.items():
+                if queue[i] and v.has_choice():
+                    w = queue[i].pop(0)
+                    x, opts = v.rows(w)
+                    batch.append((i, w, x, opts))
+            if not batch:
+                break
+            logits = scorer.logits(np.concatenate([b[2] for b in batch]))
+            start = 0
+            for i, w, x, opts in batch:
+                l = logits[start:start + len(opts)]
+                start += len(opts)
+                if greedy:
+                    c = int(np.argmax(l))
+                else:
+                    p = np.exp(l - l.max())
+                    c = min(int(np.searchsorted(np.cumsum(p), rng.random() * p.sum(), side="right")), len(p) - 1)
+                views[i].take(w, opts[c])
+                if not greedy:
+                    out.rows.append(x)
+                    out.chosen.append(c)
+                    out.episode.append(i)
+                    out.tick.append(states[i].tick)
+                    out.globals_.append(views[i].global_features())
+        still = []
+        for i in active:
+            k, s = kitchens[i], states[i]
+            d = {w: j for w, j in views[i].decision.items() if j != IDLE} if i in views else {}
+            s2, r = k.step(s, d, check=False)
+            out.rewards[i, s.tick] = r
+            states[i] = s2
+            if s2.done:
+                out.values[i] = k.value(s2)
+            else:
+                still.append(i)
+        active = still
+    return out
+
+
+# -- 2. normalised returns-to-go -------------------------------------------------------
+
+def returns_to_go(rewards: np.ndarray, mu: float, sigma: float, gamma: float) -> np.ndarray:
+    r = (rewards - mu) / sigma
+    q = np.zeros_like(r)
+    acc = np.zeros(r.shape[0])
+    for t in reversed(range(r.shape[1])):
+        acc = r[:, t] + gamma * acc
+        q[:, t] = acc
+    return q
+
+
+# -- 3. the loss whose gradient is the estimate ----------------------------------------
+
+def reinforce_loss(net: PolicyNet, ro: Rollouts, q: np.ndarray, n_rollouts: int,
+                   entropy_coef: float, value_coef: float):
+    """Returns (loss, stats). grad(loss) = -(policy-gradient estimate) - entropy
+    bonus + value regression; the baseline is detached, so it only lowers variance."""
+    sizes = [len(x) for x in ro.rows]
+    seg = torch.as_tensor(np.repeat(np.arange(len(sizes)), sizes))
+    pos = torch.as_tensor(np.concatenate([np.arange(s) for s in sizes]))
+    rows = torch.as_tensor(np.concatenate(ro.rows))
+    logp_all = masked_log_softmax(net.logits(rows), seg, len(sizes), max(sizes), pos)
+    chosen = torch.as_tensor(ro.chosen)
+    logp = logp_all[torch.arange(len(sizes)), chosen]
+    q_t = torch.as_tensor(q[ro.episode, ro.tick])
+    v = net.baseline(torch.as_tensor(np.stack(ro.globals_)))
+    advantage = q_t - v.detach()
+    policy_loss = -(advantage * logp).sum() / n_rollouts
+    p = logp_all.exp()
+    entropy = -(p * torch.where(p > 0, logp_all, torch.zeros_like(logp_all))).sum(dim=1)
+    value_loss = ((v - q_t) ** 2).mean()
+    loss = policy_loss - entropy_coef * entropy.sum() / n_rollouts + value_coef * value_loss
+    return loss, {"entropy": float(entropy.mean().detach()), "value_loss": float(value_loss.detach())}
+
+
+# -- the loop --------------------------------------------------------------------------
+
+@dataclass
+class TrainResult:
+    net: PolicyNet
+    value: float                  # greedy value of the returned weights, own units
+    optimal: float | None
+    gap: float | None             # relative gap to the optimum (0.05 = 5 %)
+    seconds: float
+    iterations: int
+    curve: list                   # [{"iteration", "seconds", "mean", "greedy"}]
+    settings: Settings
+
+
+def relative_gap(scenario: Scenario, value: float, optimal: float | None) -> float | None:
+    """How far from the optimum, as a fraction of it (>= 0 unless the optimum is a bound)."""
+    if optimal is None:
+        return None
+    worse = value - optimal if scenario.objective == "makespan" else optimal - value
+    return worse / max(abs(optimal), 1e-9)
+
+
+def greedy_value(scenario: Scenario, scorer: NumpyScorer, episodes: int) -> float:
+    seeds = range(episodes) if scenario.stochastic else [0]
+    ro = sample_rollouts([Kitchen(scenario, s) for s in seeds], scorer, np.random.default_rng(0), greedy=True)
+    return float(ro.values.mean())
+
+
+def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
+          progress: bool = True) -> TrainResult:
+    s = settings
+    torch.manual_seed(s.seed)
+    rng = np.random.default_rng(s.seed)
+    net = PolicyNet(hidden=s.hidden)
+    opt = torch.optim.Adam(net.parameters(), lr=s.lr)
+    better = 1.0 if scenario.higher_is_better else -1.0
+    budget = s.minutes * 60.0
+    fixed_kitchen = None if scenario.stochastic else Kitchen(scenario, 0)
+
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=round(budget), unit="s", desc=f"train {scenario.key}", leave=True, mininterval=0.5,
+                   bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s {postfix}")
+    started = time.perf_counter()
+    best_value, best_state = None, None
+    curve, settled, it = [], 0, 0
+    while True:
+        it += 1
+        elapsed = time.perf_counter() - started
+        frac = min(elapsed / budget, 1.0) if budget > 0 else 1.0
+        beta = s.entropy + (s.entropy_end - s.entropy) * frac
+
+        # 1. sample N rollouts with the current policy
+        if fixed_kitchen is not None:
+            kitchens = [fixed_kitchen] * s.rollouts
+        else:
+            kitchens = [Kitchen(scenario, int(x)) for x in rng.integers(0, 2**31, s.rollouts)]
+        ro = sample_rollouts(kitchens, net.numpy_scorer(), rng)
+        # 2. normalised returns-to-go (mu, sigma over the last N rollouts' rewards)
+        mu, sigma = float(ro.rewards.mean()), float(ro.rewards.std()) or 1.0
+        q = returns_to_go(ro.rewards, mu, sigma, s.gamma)
+        # 3. policy-gradient step with the learned baseline and the entropy bonus
+        stats = {"entropy": 0.0}
+        if ro.rows:
+            loss, stats = reinforce_loss(net, ro, q, s.rollouts, beta, s.value_coef)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+        mean_value = float(ro.values.mean())
+        if it % s.eval_every == 1 or s.eval_every == 1:
+            g = greedy_value(scenario, net.numpy_scorer(), s.eval_episodes)
+            if best_value is None or g * better > best_value * better:
+                best_value, best_state = g, copy.deepcopy(net.state_dict())
+            curve.append({"iteration": it, "seconds": round(time.perf_counter() - started, 2),
+                          "mean": round(mean_value, 4), "greedy": round(g, 4)})
+        elapsed = time.perf_counter() - started
+        gap = relative_gap(scenario, best_value, optimal)
+        if bar is not None:
+            bar.n = min(elapsed, bar.total)
+            bar.set_postfix_str(f"mean {mean_value:.2f} best {best_value:.2f}"
+                                + (f" gap {gap * 100:.1f}%" if gap is not None else ""), refresh=True)
+        # settled: deterministic rounds sample nothing but the best value found so far;
+        # stochastic ones have (nearly) stopped exploring
+        if scenario.stochastic:
+            steady = stats["entropy"] < s.converged_entropy
+        else:
+            steady = abs(mean_value - best_value) <= 1e-9 + 0.001 * abs(best_value)
+        settled = settled + 1 if steady else 0
+        if (s.max_iterations and it >= s.max_iterations) or (not s.max_iterations and elapsed >= budget):
+            break
+        if gap is not None and gap <= 1e-9:
+            break  # the optimum itself: nothing left to learn
+        if settled >= s.patience:
+            break  # converged
+    if bar is not None:
+        bar.close()
+    g = greedy_value(scenario, net.numpy_scorer(), s.eval_episodes)
+    if g * better > best_value * better:
+        best_value, best_state = g, copy.deepcopy(net.state_dict())
+    net.load_state_dict(best_state)
+    return TrainResult(net, best_value, optimal, relative_gap(scenario, best_value, optimal),
+                       time.perf_counter() - started, it, curve, s)
+
+
+def training_record(result: TrainResult) -> dict:
+    """The JSON written beside the weights (expert.save_expert adds the scenario)."""
+    return {
+        "algorithm": "REINFORCE (normalised returns-to-go, learned baseline, entropy bonus, Adam)",
+        "settings": asdict(result.settings), "iterations": result.iterations,
+        "seconds": round(result.seconds, 2), "value": result.value, "optimal": result.optimal,
+        "gap": result.gap, "curve": result.curve,
+    }
