@@ -12,7 +12,7 @@ from engine.cli_support import EXIT_STOCHASTIC, CommandError, emit_json
 from engine.scenario import load_scenario
 
 # Modules of the engine package that add their own subcommands.
-COMMAND_MODULES = ("engine.expert_commands", "engine.records.commands")
+COMMAND_MODULES = ("engine.expert_commands", "engine.records.commands", "engine.traces.commands")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -302,3 +302,17 @@ def _accuracy(net: ChoiceNet, points, width) -> float:
     x, mask, y = _batch(points, width)
     with torch.no_grad():
         return float((_logits(net, x, mask).argmax(1) == y).float().mean())
+
+
+def stored_rounds(store, trainee: str | None = None, scenario: str | None = None) -> list[RoundData]:
+    """Rounds from the records store, ready for `fit_trainee`: one person's
+    (or everyone's: a group model), optionally of one scenario key."""
+    people = [store.find_person(trainee)] if trainee is not None else store.people()
+    out = []
+    for person in people:
+        for info in store.history(person):
+            if info.decisions == 0 or (scenario is not None and info.scenario != scenario):
+                continue
+            decisions = {d.tick: d.decision for d in store.load_round(info.id).decisions}
+            out.append((store.kitchen(info.id), store.replay(info.id), decisions))
+    return out

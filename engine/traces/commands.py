@@ -1,0 +1,204 @@
+"""`kitchen-coach traces ...`: import, export, calibrate, table, trainee."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from engine.cli_support import CommandError, emit_json
+
+DB_HELP = "database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("traces", help="import, export and learn from trace files (docs TRACES.md)")
+    tsub = p.add_subparsers(dest="traces_command", metavar="ACTION", required=True)
+
+    c = tsub.add_parser("import", help="replay, score and store every round of a trace file")
+    c.add_argument("file", metavar="FILE.csv")
+    # dest differs from the top-level --db so `kitchen-coach --db X traces ...` is not overwritten
+    c.add_argument("--db", dest="records_db", metavar="URL", help=DB_HELP)
+    c.add_argument("--skip-bad", action="store_true", help="import the good rounds of a file with bad rows")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_import)
+
+    c = tsub.add_parser("export", help="write stored rounds as a trace file")
+    c.add_argument("--db", dest="records_db", metavar="URL", help=DB_HELP)
+    c.add_argument("--out", required=True, metavar="FILE.csv")
+    c.add_argument("--trainee", metavar="NAME", help="only this person's rounds")
+    c.set_defaults(func=cmd_export)
+
+    c = tsub.add_parser("calibrate", help="fit durations and noise to a trace's real durations")
+    c.add_argument("file", metavar="FILE.csv")
+    c.add_argument("scenario", metavar="SCENARIO", help="the scenario file or bundled name to calibrate")
+    c.add_argument("--out", required=True, metavar="NEW.toml")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_calibrate)
+
+    c = tsub.add_parser("table", help="research-style table of imported rounds")
+    c.add_argument("--db", dest="records_db", metavar="URL", help=DB_HELP)
+    c.add_argument("--group-by", choices=["scenario", "person", "file", "condition"], default="scenario")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_table)
+
+    c = tsub.add_parser("trainee", help="fit a model of how a person (or everyone) decides")
+    c.add_argument("--db", dest="records_db", metavar="URL", help=DB_HELP)
+    c.add_argument("--trainee", metavar="NAME", help="this person's rounds (default: every person's)")
+    c.add_argument("--scenario", metavar="KEY", help="only rounds of this scenario")
+    c.add_argument("--out", required=True, metavar="MODEL.pt")
+    c.add_argument("--epochs", type=int, default=300)
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_trainee)
+
+
+def _open(args):
+    from engine.records.store import StoreError, open_store
+
+    try:
+        return open_store(getattr(args, "records_db", None) or getattr(args, "db", None))
+    except StoreError as e:
+        raise CommandError(str(e)) from None
+
+
+def _writable(path: str) -> Path:
+    out = Path(path)
+    if not out.parent.is_dir():
+        raise CommandError(f"cannot write {out}: folder {out.parent} does not exist")
+    return out
+
+
+def cmd_import(args) -> int:
+    from engine.traces.format import TraceFileError
+    from engine.traces.importer import ImportRefused, import_trace
+
+    store = _open(args)
+    try:
+        result = import_trace(store, args.file, skip_bad=args.skip_bad)
+    except TraceFileError as e:
+        raise CommandError(str(e)) from None
+    except ImportRefused as e:
+        if len(e.problems) > 1:
+            for p in e.problems[:50]:
+                print(p.text(args.file), file=sys.stderr)
+            if len(e.problems) > 50:
+                print(f"... and {len(e.problems) - 50} more", file=sys.stderr)
+        raise CommandError(str(e)) from None
+    finally:
+        store.close()
+    if args.json:
+        emit_json(result.to_dict())
+        return 0
+    for p in result.problems:
+        print(f"skipped: {p.text(args.file)}")
+    if result.skipped:
+        print("skipped rounds: " + ", ".join(f"{p} round {n}" for p, n in result.skipped))
+    for key, why in result.unscored.items():
+        print(f"not scored ({key}): {why}")
+    if result.duration_mismatches:
+        print(f"note: {result.duration_mismatches} row(s) give a duration other than the scenario's; "
+              f"the engine's durations were used (kitchen-coach traces calibrate fits them)")
+    people = len({p for p, _, _ in result.rounds})
+    print(f"imported {len(result.rounds)} round(s) of {people} person(s) from {args.file}: "
+          f"{result.rows} rows, {result.decisions} decisions ({result.scored} scored), "
+          f"{result.unfinished} unfinished, in {result.seconds:.1f} s")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from engine.traces.exporter import export_trace
+
+    out = _writable(args.out)
+    store = _open(args)
+    try:
+        if args.trainee is not None and store.find_person(args.trainee) is None:
+            raise CommandError(f"no trainee named {args.trainee!r} in {store.url}")
+        try:
+            rows, rounds, files = export_trace(store, out, args.trainee)
+        except OSError as e:
+            raise CommandError(f"cannot write {out}: {e.strerror}") from None
+    finally:
+        store.close()
+    extra = f" (and scenario file(s) {', '.join(str(f) for f in files)})" if files else ""
+    print(f"wrote {rows} row(s) of {rounds} round(s) to {out}{extra}")
+    return 0
+
+
+def cmd_calibrate(args) -> int:
+    from engine.scenario import load_scenario
+    from engine.traces.calibration import calibrated_text, fit, observations
+    from engine.traces.format import TraceFileError, read_trace
+
+    scenario = load_scenario(args.scenario)
+    out = _writable(args.out)
+    try:
+        trace = read_trace(args.file)
+    except TraceFileError as e:
+        raise CommandError(str(e)) from None
+    obs, without, problems = observations(trace, scenario)
+    if problems:
+        for p in problems[1:50]:
+            print(p.text(args.file), file=sys.stderr)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise CommandError(f"{problems[0].text(args.file)}{more}; nothing written")
+    if not obs:
+        raise CommandError(f"{args.file}: no row has a duration (the optional 'duration' column); "
+                           f"nothing to calibrate from")
+    cal = fit(obs, scenario, without)
+    text = calibrated_text(scenario, cal, Path(args.file).name)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise CommandError(f"cannot write {out}: {e.strerror}") from None
+    if args.json:
+        emit_json({**cal.to_dict(), "out": str(out)})
+        return 0
+    print(cal.report())
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_table(args) -> int:
+    from engine.traces.table import format_table, research_table
+
+    store = _open(args)
+    try:
+        rows = research_table(store, args.group_by)
+    finally:
+        store.close()
+    if args.json:
+        emit_json({"group_by": args.group_by, "rows": [r.to_dict() for r in rows]})
+        return 0
+    print(format_table(rows, args.group_by))
+    return 0
+
+
+def cmd_trainee(args) -> int:
+    from engine.traces.trainee import fit_trainee, stored_rounds
+
+    out = _writable(args.out)
+    if args.epochs < 1:
+        raise CommandError(f"--epochs must be at least 1, not {args.epochs}")
+    store = _open(args)
+    try:
+        if args.trainee is not None and store.find_person(args.trainee) is None:
+            raise CommandError(f"no trainee named {args.trainee!r} in {store.url}")
+        rounds = stored_rounds(store, args.trainee, args.scenario)
+    finally:
+        store.close()
+    who = args.trainee or "everyone"
+    if not rounds:
+        raise CommandError(f"no stored rounds of {who}" + (f" in scenario {args.scenario!r}" if args.scenario else ""))
+    try:
+        model = fit_trainee(rounds, epochs=args.epochs)
+    except ValueError as e:
+        raise CommandError(str(e)) from None
+    model.save(out)
+    m = model.metrics
+    if args.json:
+        emit_json({**m, "trainee": args.trainee, "out": str(out)})
+        return 0
+    acc = ("held-out accuracy {:.1%} on {} choices of {} rounds (uniform guessing: {:.1%})".format(
+        m["held_out_accuracy"], m["held_out_choices"], m["held_out_rounds"], m["held_out_chance"])
+        if "held_out_accuracy" in m else "too few rounds (fewer than 5) to hold some out")
+    print(f"trainee model of {who}: {m['rounds']} rounds, {m['choices']} choices; {acc}; wrote {out}")
+    return 0

@@ -1,0 +1,147 @@
+"""Trace import: a validated trace file stored round by round exactly as the
+app stores a round a person played (a session, the round, every decided tick
+scored by the move scorer, then the outcome), marked imported with the file's
+name and hash.
+
+Nothing is stored until the whole file has been replayed: a file with a bad
+row stores nothing unless `skip_bad`, and then only its good rounds. A file
+whose content (sha256) was imported before is refused, so importing twice
+never duplicates rounds.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from engine.scenario import Scenario
+from engine.traces.format import Problem, read_trace
+from engine.traces.replay import ReplayedRound, ScenarioResolver, replay_file
+
+IMPORTED_CONDITION = "imported"
+
+
+class ImportRefused(ValueError):
+    """The file was not imported; `problems` lists its bad rows (may be empty)."""
+
+    def __init__(self, message: str, problems: list[Problem] = ()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+@dataclass
+class ImportResult:
+    file: str
+    sha256: str
+    rows: int
+    rounds: list[tuple[str, int, int]] = field(default_factory=list)  # (person, round, stored round id)
+    unfinished: int = 0
+    decisions: int = 0
+    scored: int = 0
+    skipped: list[tuple[str, int]] = field(default_factory=list)      # rounds left out by --skip-bad
+    problems: list[Problem] = field(default_factory=list)
+    unscored: dict[str, str] = field(default_factory=dict)            # scenario key -> why not scored
+    duration_mismatches: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "sha256": self.sha256, "rows": self.rows,
+                "rounds": [{"person": p, "round": n, "id": i} for p, n, i in self.rounds],
+                "unfinished": self.unfinished, "decisions": self.decisions, "scored": self.scored,
+                "skipped": [{"person": p, "round": n} for p, n in self.skipped],
+                "problems": [{"line": p.line, "message": p.message} for p in self.problems],
+                "unscored": self.unscored, "duration_mismatches": self.duration_mismatches,
+                "seconds": round(self.seconds, 3)}
+
+
+def default_scorer(scenario: Scenario):
+    """(expert, MoveScorer) for a scenario with a shipped expert; raises
+    LookupError with the reason when there is none."""
+    try:
+        from engine.expert import ExpertError, shipped_expert
+        from engine.scoring import MoveScorer
+    except ImportError as e:
+        raise LookupError(f"scoring is not available in this build ({e})") from None
+    try:
+        expert = shipped_expert(scenario)
+    except ExpertError as e:
+        raise LookupError(str(e)) from None
+    return expert, MoveScorer(expert)
+
+
+def import_trace(store, path: str | Path, skip_bad: bool = False,
+                 scorer_for: Callable[[Scenario], tuple] | None = default_scorer,
+                 optimum_for: Callable[[Scenario], float | None] | None = None) -> ImportResult:
+    """Validate, score and store every round of a trace file (module docstring).
+    `scorer_for=None` stores decisions unscored (tests and benchmarks of the
+    storage alone)."""
+    from engine.records.play import expert_id, known_optimum
+
+    t0 = time.perf_counter()
+    trace = read_trace(path)
+    shown = Path(path).name
+    if store.find_import(trace.sha256) is not None:
+        raise ImportRefused(f"{path}: already imported (a file with the same content, sha256 "
+                            f"{trace.sha256[:12]}, is in the database); nothing stored")
+    good, problems = replay_file(trace, ScenarioResolver(Path(path).parent))
+    if problems and not skip_bad:
+        n_rounds = len({p.round for p in problems})
+        if len(problems) == 1:
+            raise ImportRefused(f"{problems[0].text(str(path))}; nothing imported "
+                                f"(--skip-bad imports the other rounds)", problems)
+        raise ImportRefused(f"{path}: {len(problems)} bad rows in {n_rounds} round(s); nothing imported "
+                            f"(--skip-bad imports the other rounds)", problems)
+    if not good:
+        raise ImportRefused(f"{path}: no round to import" + (" (every round has a bad row)" if problems else ""),
+                            problems)
+    result = ImportResult(str(path), trace.sha256, trace.row_count, problems=problems)
+    result.skipped = sorted({p.round for p in problems if p.round is not None}, key=lambda k: (k[0], k[1]))
+
+    scorers: dict[str, tuple] = {}
+    optimum_for = optimum_for or known_optimum
+    sessions: dict[str, object] = {}
+    for r in sorted(good, key=lambda r: (r.person, r.number)):
+        sc = r.scenario
+        if sc.content_hash not in scorers:
+            scorers[sc.content_hash] = _scorer(sc, scorer_for, result)
+        expert, scorer = scorers[sc.content_hash]
+        if r.person not in sessions:
+            sessions[r.person] = store.start_session(store.person(r.person), condition=IMPORTED_CONDITION)
+        rid = _store_round(store, sessions[r.person], r, expert_id(store, sc, expert), scorer, shown,
+                           trace.sha256, optimum_for, result)
+        result.rounds.append((r.person, r.number, rid))
+        result.duration_mismatches += r.duration_mismatches
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _scorer(sc: Scenario, scorer_for, result: ImportResult) -> tuple:
+    if scorer_for is None:
+        result.unscored[sc.key] = "scoring was not asked for"
+        return None, None
+    try:
+        return scorer_for(sc)
+    except LookupError as e:
+        result.unscored[sc.key] = str(e)
+        return None, None
+
+
+def _store_round(store, session, r: ReplayedRound, expert, scorer, source_file: str, sha: str,
+                 optimum_for, result: ImportResult) -> int:
+    k = r.kitchen
+    rid = store.start_round(session, r.scenario, r.seed, expert, policy="human", imported=True,
+                            source_file=source_file, source_hash=sha)
+    for s, d in zip(r.states, r.decisions):
+        if not k.has_decision(s):
+            continue  # as in the app: ticks with nothing to decide are not recorded
+        score = scorer.score(k, s, d) if scorer is not None else None
+        store.record_decision(rid, s.tick, d, score)
+        result.decisions += 1
+        result.scored += score is not None
+    if r.finished:
+        store.finish_round(rid, optimum=optimum_for(r.scenario))
+    else:
+        store.close_round(rid)
+        result.unfinished += 1
+    return rid
