@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Iterator, Mapping
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import sessionmaker
 
 from engine.records import replay as rp
@@ -265,19 +265,22 @@ class Store:
         """
         k = self.kitchen(round_id)
         sd = score.to_dict() if hasattr(score, "to_dict") else (dict(score) if score is not None else None)
-        row = Decision(round_id=round_id, tick=int(tick), decision=rp.encode(k, decision),
-                       think_seconds=None if think_seconds is None else float(think_seconds),
-                       wall_time=wall_time or utcnow())
+        row = dict(round_id=round_id, tick=int(tick), decision=rp.encode(k, decision),
+                   think_seconds=None if think_seconds is None else float(think_seconds),
+                   wall_time=wall_time or utcnow(), score=None, expert_decision=None, regret=None,
+                   per_worker=None, verdict=None)
         if sd is not None:
-            row.score = _jsonable(sd)
-            row.expert_decision = rp.encode_score_decision(k, sd.get("expert_decision"))
-            row.regret = None if sd.get("regret") is None else float(sd["regret"])
-            row.per_worker = rp.per_worker_names(k, sd.get("per_worker"))
-            row.verdict = sd.get("verdict")
-        with self.Session.begin() as s:
-            s.add(row)
-            for rule, text in _tip_pairs(tips):
-                s.add(TipShown(round_id=round_id, tick=int(tick), rule=rule, text=text))
+            row.update(score=_jsonable(sd), expert_decision=rp.encode_score_decision(k, sd.get("expert_decision")),
+                       regret=None if sd.get("regret") is None else float(sd["regret"]),
+                       per_worker=rp.per_worker_names(k, sd.get("per_worker")), verdict=sd.get("verdict"))
+        tip_rows = [dict(round_id=round_id, tick=int(tick), rule=r, text=t, shown_at=utcnow())
+                    for r, t in _tip_pairs(tips)]
+        # Core inserts on a connection: this runs once per tick on the GUI thread,
+        # and the ORM's unit of work costs more than the write itself
+        with self.engine.begin() as c:
+            c.execute(insert(Decision.__table__), row)
+            if tip_rows:
+                c.execute(insert(TipShown.__table__), tip_rows)
 
     def record_tip(self, round_id: int, tick: int, rule: str, text: str) -> None:
         with self.Session.begin() as s:
@@ -343,14 +346,14 @@ class Store:
             return s.scalar(select(Round.id).where(Round.imported.is_(True), Round.source_hash == source_hash))
 
     def _round_infos(self, *where) -> list[RoundInfo]:
-        stats = (select(Decision.round_id, func.count(Decision.id).label("n"),
-                        func.sum(Decision.regret).label("regret"))
-                 .group_by(Decision.round_id).subquery())
-        q = (select(Round, Person.name, ScenarioFile.key, ScenarioFile.name, stats.c.n, stats.c.regret)
+        # correlated per round, so each uses the (round_id, tick) index instead of
+        # aggregating the whole decisions table
+        n = select(func.count(Decision.id)).where(Decision.round_id == Round.id).scalar_subquery()
+        regret = select(func.sum(Decision.regret)).where(Decision.round_id == Round.id).scalar_subquery()
+        q = (select(Round, Person.name, ScenarioFile.key, ScenarioFile.name, n, regret)
              .join(TrainingSession, Round.session_id == TrainingSession.id)
              .join(Person, TrainingSession.person_id == Person.id)
              .join(ScenarioFile, Round.scenario_id == ScenarioFile.id)
-             .outerjoin(stats, stats.c.round_id == Round.id)
              .where(*where).order_by(Round.started_at, Round.id))
         with self.Session.begin() as s:
             return [RoundInfo(r.id, r.session_id, pname, skey, sname, r.seed, r.policy, r.started_at,
