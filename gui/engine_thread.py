@@ -16,7 +16,7 @@ import sys
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 # scorer_factory(scenario) -> object with .score(kitchen, state, decision) -> MoveScore
 # and, optionally, .expert (a policy) for playing a whole round.
@@ -122,10 +122,10 @@ class EngineClient(QObject):
         self.dropped = 0      # stale answers thrown away (for tests and the curious)
         self.expert_ready = False
         self.failure: str | None = None   # why no expert could be loaded
-        self.thread = QThread()
-        self.thread.setObjectName("kitchen-coach engine")
+        self.engine_thread = QThread()
+        self.engine_thread.setObjectName("kitchen-coach engine")
         self.worker = EngineWorker(factory, self._live.__contains__)
-        self.worker.moveToThread(self.thread)
+        self.worker.moveToThread(self.engine_thread)
         self._load.connect(self.worker.load)
         self._score.connect(self.worker.score)
         self._summarise.connect(self.worker.summarise)
@@ -134,7 +134,11 @@ class EngineClient(QObject):
         self.worker.scored.connect(self._on_scored)
         self.worker.scoreFailed.connect(self._on_score_failed)
         self.worker.summarised.connect(self._on_summarised)
-        self.thread.start()
+        self.engine_thread.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            # a QThread destroyed while running aborts the process: stop it before Qt tears down
+            app.aboutToQuit.connect(self.shutdown)
 
     def load(self, scenario) -> None:
         """Load the expert for a scenario; forgets every request made before."""
@@ -192,8 +196,10 @@ class EngineClient(QObject):
 
     def shutdown(self) -> None:
         self.forget_all()
-        self.thread.quit()
-        self.thread.wait(5000)
+        if not self.engine_thread.isRunning():
+            return
+        self.engine_thread.quit()
+        self.engine_thread.wait(5000)
 
 
 def _one_line(e: BaseException) -> str:

@@ -48,7 +48,7 @@ def drop(widget, task: int) -> None:
     """A drop of `task` on `widget`, as Qt delivers it at the end of a drag."""
     mime = task_mime(task)  # held here: the events do not keep it alive
     centre = QPointF(widget.width() / 2, widget.height() / 2)
-    enter = QDragEnterEvent(centre, Qt.MoveAction, mime, Qt.LeftButton, Qt.NoModifier)
+    enter = QDragEnterEvent(centre.toPoint(), Qt.MoveAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(widget, enter)
     event = QDropEvent(centre, Qt.MoveAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(widget, event)

@@ -1,0 +1,108 @@
+"""The engine thread: the board keeps handling events while a slow scoring
+request runs, and answers for requests that went stale are dropped."""
+import threading
+import time
+
+import pytest
+
+from PySide6.QtCore import QTimer
+
+from engine.scenario import load_scenario
+from engine.simulator import Kitchen
+from gui.board import BoardView
+from gui.engine_thread import EngineClient
+from tests.gui_helpers import FakeScorer, drop
+
+
+class SlowScorer(FakeScorer):
+    """Holds each request until the test lets it go, and notes the thread it ran on."""
+
+    def __init__(self, scenario=None):
+        super().__init__(scenario)
+        self.gate = threading.Event()
+        self.threads = set()
+
+    def score(self, kitchen, state, decision):
+        self.threads.add(threading.get_ident())
+        self.gate.wait(5)
+        return super().score(kitchen, state, decision)
+
+
+@pytest.fixture
+def clients():
+    """Every client made in a test is shut down, its held requests let go first."""
+    made = []
+    yield made
+    for client, scorer in made:
+        if scorer is not None:
+            scorer.gate.set()
+        client.shutdown()
+    
+
+def make_client(qtbot, clients, scorer):
+    client = EngineClient(lambda scenario: scorer)
+    clients.append((client, scorer))
+    client.load(load_scenario("burger"))
+    qtbot.waitUntil(lambda: client.expert_ready, timeout=5000)
+    return client
+
+
+def test_board_stays_responsive_while_scoring(qtbot, clients):
+    scorer = SlowScorer()
+    client = make_client(qtbot, clients, scorer)
+    kitchen = Kitchen(load_scenario("burger"))
+    board = BoardView()
+    qtbot.addWidget(board)
+    board.set_kitchen(kitchen)
+    board.render_state(kitchen.initial_state())
+    answers, drops = [], []
+    client.scoreReady.connect(lambda rid, score: answers.append((rid, score)))
+    board.assignRequested.connect(lambda t, w: drops.append((t, w)))
+    rid = client.request(kitchen, kitchen.initial_state(), {})
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    started = time.monotonic()
+    # while the request is held on the engine thread, the GUI thread handles timers and drops
+    qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=2000)
+    drop(board.lanes[0], 0)
+    assert drops == [(0, 0)] and answers == []
+    assert scorer.threads and threading.get_ident() not in scorer.threads
+    scorer.gate.set()
+    qtbot.waitUntil(lambda: bool(answers), timeout=5000)
+    assert answers[0][0] == rid and answers[0][1].regret == 3.0  # all three idle where the rule works all three
+    assert time.monotonic() - started < 5
+    timer.stop()
+
+
+def test_stale_answers_are_dropped(qtbot, clients):
+    scorer = SlowScorer()
+    client = make_client(qtbot, clients, scorer)
+    kitchen = Kitchen(load_scenario("burger"))
+    s0 = kitchen.initial_state()
+    answers = []
+    client.scoreReady.connect(lambda rid, score: answers.append(rid))
+    old = client.request(kitchen, s0, {})          # being scored when the round changes
+    queued = client.request(kitchen, s0, {})       # not started yet: skipped, never scored
+    qtbot.waitUntil(lambda: bool(scorer.threads), timeout=2000)
+    client.forget_all()                             # a new round: every earlier id is stale
+    new = client.request(kitchen, s0, {0: 0})
+    scorer.gate.set()
+    qtbot.waitUntil(lambda: bool(answers), timeout=5000)
+    qtbot.wait(100)
+    assert answers == [new]
+    assert client.dropped == 1                      # the old answer arrived and was thrown away
+    assert scorer.calls == 2                        # the queued stale request was never scored
+    assert not client.is_live(old) and not client.is_live(queued)
+
+
+def test_missing_expert_is_reported_not_raised(qtbot, clients):
+    def broken(scenario):
+        raise FileNotFoundError("no shipped expert for burger")
+
+    client = EngineClient(broken)
+    clients.append((client, None))
+    with qtbot.waitSignal(client.unavailable, timeout=5000) as blocker:
+        client.load(load_scenario("burger"))
+    assert "no shipped expert" in blocker.args[0] and client.failure
