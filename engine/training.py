@@ -39,8 +39,9 @@ class Settings:
     rollouts: int = 32           # N
     lr: float = 3e-3             # Adam
     gamma: float = 1.0
-    entropy: float = 0.02        # entropy bonus, decayed linearly to entropy_end over the budget
-    entropy_end: float = 0.002
+    entropy: float = 0.02        # entropy bonus, halved every entropy_half_life iterations ...
+    entropy_end: float = 0.002   # ... down to this floor (by iteration, not time: runs replay exactly)
+    entropy_half_life: int = 150
     value_coef: float = 0.5
     hidden: int = 64
     minutes: float = 5.0
@@ -201,9 +202,7 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
     curve, settled, it = [], 0, 0
     while True:
         it += 1
-        elapsed = time.perf_counter() - started
-        frac = min(elapsed / budget, 1.0) if budget > 0 else 1.0
-        beta = s.entropy + (s.entropy_end - s.entropy) * frac
+        beta = max(s.entropy * 0.5 ** (it / s.entropy_half_life), s.entropy_end)
 
         # 1. sample N rollouts with the current policy
         if fixed_kitchen is not None:
