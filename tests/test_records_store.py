@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine.policies import BASELINES, play_round
+from engine.policies import BASELINES
 from engine.records.export import COLUMNS, write_csv
 from engine.records.store import StoreError, open_store
 from engine.scenario import load_scenario
@@ -277,3 +277,31 @@ def test_default_location_and_environment(tmp_path, monkeypatch):
     s = open_store()
     assert s.url.endswith("env.db")
     s.close()
+
+
+def test_score_can_arrive_after_the_decision(store):
+    """The engine thread scores while the round goes on; the score joins the stored tick."""
+    sc = load_scenario("burger")
+    rid, _ = play(store, sc, 2, "greedy", stop_after=2)
+    first = store.load_round(rid).decisions[0]
+    assert first.regret is None and first.verdict is None
+    store.set_score(rid, first.tick, {"regret": 2.0, "verdict": "mistake", "per_worker": {"1": 2.0},
+                                      "expert_decision": {}})
+    again = store.load_round(rid).decisions[0]
+    assert (again.regret, again.verdict, again.per_worker) == (2.0, "mistake", {"Bob": 2.0})
+    assert again.named == first.named and again.wall_time == first.wall_time
+    with pytest.raises(StoreError):
+        store.set_score(rid, 999, {"regret": 0.0})
+
+
+def test_imported_times_are_kept(store):
+    from datetime import datetime
+
+    when = datetime(2021, 3, 4, 9, 30)
+    sc = load_scenario("research-normal")
+    ses = store.start_session(store.person("P001"), condition="trace", started_at=when)
+    rid = store.start_round(ses, sc, 0, imported=True, started_at=when)
+    store.record_decision(rid, 0, {}, wall_time=when)
+    rec = store.load_round(rid)
+    assert rec.info.started_at == when and rec.decisions[0].wall_time == when
+    assert ses.started_at == when

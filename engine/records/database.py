@@ -68,7 +68,7 @@ def connect(url: str | None = None, upgrade: bool = True, target: str = "head") 
         raise StoreError(f"not a database URL: {url!r}") from None
     path = _sqlite_path(parsed)
     if path is not None:
-        rev = check_sqlite_file(path)
+        check_sqlite_file(path)
     engine = _engine(url, parsed)
     try:
         with engine.connect() as conn:

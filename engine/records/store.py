@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import functools
 import threading
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Iterator, Mapping
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from engine.records import replay as rp
@@ -23,79 +23,12 @@ from engine.records.database import StoreError, connect
 from engine.records.models import (ROLES, SUPERVISOR, TRAINEE, Decision, ExpertFile, Person, Round,
                                    ScenarioFile, TipShown, TrainingSession, utcnow)
 from engine.records.passwords import hash_password, verify_password
+from engine.records.views import DecisionInfo, PersonRef, RoundInfo, RoundRecord, SessionRef, TipInfo
 from engine.scenario import Scenario
 from engine.simulator import Kitchen, State
 
 __all__ = ["open_store", "Store", "StoreError", "PersonRef", "SessionRef", "RoundInfo",
            "DecisionInfo", "TipInfo", "RoundRecord"]
-
-
-@dataclass(frozen=True)
-class PersonRef:
-    id: int
-    name: str
-    role: str
-    has_password: bool = False
-
-
-@dataclass(frozen=True)
-class SessionRef:
-    id: int
-    person_id: int
-    started_at: datetime
-    condition: str
-    app_version: str
-
-
-@dataclass(frozen=True)
-class RoundInfo:
-    id: int
-    session_id: int
-    person: str
-    scenario: str            # scenario key (burger)
-    scenario_name: str
-    seed: int
-    policy: str
-    started_at: datetime
-    finished: bool
-    abandoned: bool
-    value: float | None
-    turns: int | None
-    served: int | None
-    optimum: float | None
-    imported: bool
-    decisions: int           # stored decided ticks
-    total_regret: float | None
-
-
-@dataclass(frozen=True)
-class DecisionInfo:
-    tick: int
-    decision: dict[int, int]           # engine form, ready for Kitchen.step
-    named: list[dict]                  # stored form: [{"worker", "order", "task"}]
-    expert_decision: list[dict] | None
-    regret: float | None
-    per_worker: dict[str, float] | None
-    verdict: str | None
-    score: dict | None
-    think_seconds: float | None
-    wall_time: datetime
-
-
-@dataclass(frozen=True)
-class TipInfo:
-    tick: int
-    rule: str
-    text: str
-
-
-@dataclass(frozen=True)
-class RoundRecord:
-    info: RoundInfo
-    scenario_text: str
-    decisions: list[DecisionInfo]
-    tips: list[TipInfo] = field(default_factory=list)
-    expert_hash: str | None = None
 
 
 def open_store(url: str | None = None, *, upgrade: bool = True) -> "Store":
@@ -135,13 +68,17 @@ class Store:
             raise StoreError("a person needs a name")
         if role not in ROLES:
             raise StoreError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-        with self.Session.begin() as s:
-            p = s.scalar(select(Person).where(Person.name == name))
-            if p is None:
-                p = Person(name=name, role=role)
-                s.add(p)
-                s.flush()
-            return _person_ref(p)
+        try:
+            with self.Session.begin() as s:
+                p = s.scalar(select(Person).where(Person.name == name))
+                if p is None:
+                    p = Person(name=name, role=role)
+                    s.add(p)
+                    s.flush()
+                return _person_ref(p)
+        except IntegrityError:
+            # another app on the same server created this person a moment ago
+            return self.find_person(name)
 
     def find_person(self, name: str) -> PersonRef | None:
         with self.Session.begin() as s:
@@ -213,7 +150,8 @@ class Store:
             return row.id
 
     # -- sessions and rounds ------------------------------------------------------
-    def start_session(self, person, condition: str = "", app_version: str | None = None) -> SessionRef:
+    def start_session(self, person, condition: str = "", app_version: str | None = None,
+                      started_at: datetime | None = None) -> SessionRef:
         if app_version is None:
             from importlib.metadata import PackageNotFoundError, version
             try:
@@ -221,19 +159,21 @@ class Store:
             except PackageNotFoundError:
                 app_version = ""
         with self.Session.begin() as s:
-            row = TrainingSession(person_id=_id(person), condition=condition or "", app_version=app_version)
+            row = TrainingSession(person_id=_id(person), condition=condition or "", app_version=app_version,
+                                  started_at=started_at or utcnow())
             s.add(row)
             s.flush()
             return SessionRef(row.id, row.person_id, row.started_at, row.condition, row.app_version)
 
     def start_round(self, session, scenario: Scenario, seed: int, expert: int | None = None,
                     policy: str = "human", *, imported: bool = False, source_file: str | None = None,
-                    source_hash: str | None = None) -> int:
-        """A new round; returns its id. `expert`: an id from `store.expert(...)` or None."""
+                    source_hash: str | None = None, started_at: datetime | None = None) -> int:
+        """A new round; returns its id. `expert`: an id from `store.expert(...)` or None.
+        `started_at` (UTC) for rounds imported from a trace with their own times."""
         with self.Session.begin() as s:
             row = Round(session_id=_id(session), scenario_id=self._scenario_row(s, scenario).id,
                         seed=int(seed), expert_id=expert, policy=policy, imported=imported,
-                        source_file=source_file, source_hash=source_hash)
+                        source_file=source_file, source_hash=source_hash, started_at=started_at or utcnow())
             s.add(row)
             s.flush()
             rid = row.id
@@ -264,15 +204,9 @@ class Store:
         shown during this tick, as (rule, text) pairs or {"rule", "text"} dicts.
         """
         k = self.kitchen(round_id)
-        sd = score.to_dict() if hasattr(score, "to_dict") else (dict(score) if score is not None else None)
         row = dict(round_id=round_id, tick=int(tick), decision=rp.encode(k, decision),
                    think_seconds=None if think_seconds is None else float(think_seconds),
-                   wall_time=wall_time or utcnow(), score=None, expert_decision=None, regret=None,
-                   per_worker=None, verdict=None)
-        if sd is not None:
-            row.update(score=_jsonable(sd), expert_decision=rp.encode_score_decision(k, sd.get("expert_decision")),
-                       regret=None if sd.get("regret") is None else float(sd["regret"]),
-                       per_worker=rp.per_worker_names(k, sd.get("per_worker")), verdict=sd.get("verdict"))
+                   wall_time=wall_time or utcnow(), **self._score_columns(k, score))
         tip_rows = [dict(round_id=round_id, tick=int(tick), rule=r, text=t, shown_at=utcnow())
                     for r, t in _tip_pairs(tips)]
         # Core inserts on a connection: this runs once per tick on the GUI thread,
@@ -281,6 +215,26 @@ class Store:
             c.execute(insert(Decision.__table__), row)
             if tip_rows:
                 c.execute(insert(TipShown.__table__), tip_rows)
+
+    def set_score(self, round_id: int, tick: int, score: Any) -> None:
+        """Attach a score that arrived after its decision was stored (the engine
+        thread scores while the round goes on)."""
+        k = self.kitchen(round_id)
+        with self.engine.begin() as c:
+            done = c.execute(update(Decision.__table__)
+                             .where(Decision.round_id == round_id, Decision.tick == int(tick))
+                             .values(**self._score_columns(k, score)))
+            if done.rowcount != 1:
+                raise StoreError(f"round {round_id} has no decision at tick {tick} to score")
+
+    @staticmethod
+    def _score_columns(k: Kitchen, score: Any) -> dict:
+        sd = score.to_dict() if hasattr(score, "to_dict") else (dict(score) if score is not None else None)
+        if sd is None:
+            return dict(score=None, expert_decision=None, regret=None, per_worker=None, verdict=None)
+        return dict(score=_jsonable(sd), expert_decision=rp.encode_score_decision(k, sd.get("expert_decision")),
+                    regret=None if sd.get("regret") is None else float(sd["regret"]),
+                    per_worker=rp.per_worker_names(k, sd.get("per_worker")), verdict=sd.get("verdict"))
 
     def record_tip(self, round_id: int, tick: int, rule: str, text: str) -> None:
         with self.Session.begin() as s:
