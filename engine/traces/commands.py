@@ -68,12 +68,14 @@ def _writable(path: str) -> Path:
 
 
 def cmd_import(args) -> int:
+    from engine.traces import importer
     from engine.traces.format import TraceFileError
-    from engine.traces.importer import ImportRefused, import_trace
+    from engine.traces.importer import ImportRefused
 
     store = _open(args)
     try:
-        result = import_trace(store, args.file, skip_bad=args.skip_bad)
+        result = importer.import_trace(store, args.file, skip_bad=args.skip_bad,
+                                       scorer_for=importer.default_scorer)
     except TraceFileError as e:
         raise CommandError(str(e)) from None
     except ImportRefused as e:

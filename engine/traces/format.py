@@ -165,15 +165,16 @@ def _int(text: str, column: str, minimum: int) -> int:
 def _round_consistency(r: TraceRound) -> list[Problem]:
     """A round has one scenario and one seed: a row that names another is wrong."""
     first = r.rows[0]
-    out = []
-    for row in r.rows[1:]:
-        if row.scenario != first.scenario:
-            out.append(Problem(row.line, f"scenario {row.scenario!r} differs from {first.scenario!r} "
-                                         f"of line {first.line} in the same round", r.key))
-        elif row.seed != first.seed:
-            out.append(Problem(row.line, f"seed {row.seed} differs from {first.seed} "
-                                         f"of line {first.line} in the same round", r.key))
-    return out
+    odd = [row for row in r.rows[1:] if (row.scenario, row.seed) != (first.scenario, first.seed)]
+    if not odd:
+        return []
+    row = odd[0]
+    what = (f"scenario {row.scenario!r} differs from {first.scenario!r}" if row.scenario != first.scenario
+            else f"seed {row.seed} differs from {first.seed}")
+    more = f"; {len(odd) - 1} more row(s) of this round differ too" if len(odd) > 1 else ""
+    # one problem per round: the rest of its rows would only repeat it
+    return [Problem(row.line, f"{what} of line {first.line}, in the same round "
+                              f"({r.person}, round {r.number}){more}", r.key)]
 
 
 def write_trace(path_or_file, rows: list[dict]) -> None:

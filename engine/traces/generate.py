@@ -32,17 +32,18 @@ def round_rows(kitchen: Kitchen, decisions: Iterable[dict[int, int]], person: st
 
 
 def simulate_rows(scenario: Scenario, scenario_ref: str, people: dict[str, Callable], rounds: int,
-                  seed: int = 0) -> list[dict]:
+                  seed: int = 0, first_round: int = 1) -> list[dict]:
     """`rounds` rounds for each person, each person playing with their own
-    policy; round r of every person uses seed `seed + r - 1`."""
+    policy, numbered from `first_round` (a person who played other scenarios
+    before goes on counting); the i-th round of every person uses seed `seed + i`."""
     rows = []
     for person, policy in people.items():
-        rng = np.random.default_rng([seed, len(rows)])
-        for r in range(1, rounds + 1):
-            k = Kitchen(scenario, seed + r - 1)
+        rng = np.random.default_rng([seed, first_round, len(rows)])
+        for i in range(rounds):
+            k = Kitchen(scenario, seed + i)
             record: list = []
             play_round(k, policy, rng, record)
-            rows += round_rows(k, [d for _, d in record], person, r, scenario_ref)
+            rows += round_rows(k, [d for _, d in record], person, first_round + i, scenario_ref)
     return rows
 
 

@@ -65,8 +65,9 @@ def default_scorer(scenario: Scenario):
         raise LookupError(f"scoring is not available in this build ({e})") from None
     try:
         expert = shipped_expert(scenario)
-    except ExpertError as e:
-        raise LookupError(str(e)) from None
+    except ExpertError:
+        raise LookupError(f"no shipped expert for {scenario.key} as it is now (content hash "
+                          f"{scenario.content_hash[:12]}); decisions stored unscored") from None
     return expert, MoveScorer(expert)
 
 
