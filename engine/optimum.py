@@ -1,0 +1,294 @@
+"""The proven optimum of a concrete round, from its start or from any
+mid-round state, by OR-Tools CP-SAT.
+
+The round is a flexible job shop in whole ticks:
+
+- every task not yet started gets a start tick S and one worker, chosen by
+  optional intervals (one per worker that could take it); its end E = S + d is
+  the tick from which it counts as done, so a successor starts at E or later;
+- a worker's intervals last d + handover and may not overlap (the handover is
+  the walk between stations after each task);
+- an order is in the kitchen from its entry tick to the tick after it is
+  served; with `max_open_orders` these intervals form a cumulative of that
+  capacity, and entry ticks keep first-come-first-served order. The model
+  lets an order enter later than the simulator would (entry is automatic in
+  the game), which never helps: tasks only need the order to be inside, and
+  by induction over the FCFS order the real entry is never later than the
+  model's, so every model schedule is playable and vice versa.
+
+`solve` only calls a result proven when CP-SAT says OPTIMAL (or INFEASIBLE for
+a makespan round that cannot finish inside the horizon, whose value is then
+the horizon). Tests replay every schedule in the simulator and compare the
+value with `engine.exhaustive` on small rounds.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterable
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from engine.scenario import Scenario
+from engine.simulator import Kitchen, State
+
+
+@dataclass(frozen=True)
+class Assignment:
+    order: int
+    task: int     # flat task index in the kitchen
+    worker: int
+    start: int
+
+
+@dataclass(frozen=True)
+class Solution:
+    value: float                 # own units: turns (makespan) or points (reward)
+    proven: bool                 # CP-SAT proved it optimal
+    schedule: list[Assignment]   # tasks started from the given state on, by start tick
+    seconds: float
+
+
+def _scale(wait_cost: float) -> int:
+    """Smallest factor that makes rewards and the wait cost whole numbers, as
+    CP-SAT needs integers (wait_cost = 0.5 -> 2)."""
+    return Fraction(wait_cost).limit_denominator(1000).denominator
+
+
+def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
+          workers: int = 2) -> Solution:
+    t_start = time.perf_counter()
+    s = state if state is not None else kitchen.initial_state()
+    sc = kitchen.scenario
+    if s.done:
+        return Solution(_plain(kitchen.value(s)), True, [], time.perf_counter() - t_start)
+    model = _Model(kitchen, s)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.num_workers = max(1, int(workers))
+    status = solver.solve(model.m)
+    seconds = time.perf_counter() - t_start
+    if status == cp_model.INFEASIBLE and sc.objective == "makespan":
+        # nothing finishes every order inside the horizon: every play gives `ticks` turns
+        return Solution(kitchen.ticks, True, [], seconds)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Solution(math.nan, False, [], seconds)
+    schedule = sorted(
+        (Assignment(kitchen.task_order[j], j, w, solver.value(model.start[j]))
+         for j, xs in model.use.items() for w, x in xs.items() if solver.boolean_value(x)),
+        key=lambda a: (a.start, a.worker, a.task))
+    value = model.value_of(solver)
+    return Solution(_plain(value), status == cp_model.OPTIMAL, schedule, seconds)
+
+
+def _plain(v: float):
+    """Whole values as int (turns, most points), so JSON shows 20 and not 20.0."""
+    return int(v) if float(v).is_integer() else float(v)
+
+
+class _Model:
+    def __init__(self, kitchen: Kitchen, s: State):
+        k, sc = kitchen, kitchen.scenario
+        self.k, self.s = k, s
+        m = self.m = cp_model.CpModel()
+        H, t0, h = k.ticks, s.tick, k.handover
+        reward_mode = sc.objective == "reward"
+        self.scale = _scale(sc.wait_cost) if reward_mode else 1
+        big = H + max(max(row) for row in k.duration) * k.n_tasks + h + 1
+
+        self.start: dict[int, cp_model.IntVar] = {}
+        self.use: dict[int, dict[int, cp_model.IntVar]] = {}
+        end: dict[int, object] = {}   # done-from tick: int for started tasks, else a variable
+        per_worker: dict[int, list] = {w: [] for w in range(k.n_workers)}
+
+        open_orders = [o for o in range(k.n_orders) if s.order_served[o] < 0]
+        served_var: dict[int, object] = {}
+        for o in open_orders:
+            todo = [j for j in k.order_tasks[o] if s.task_end[j] < 0]
+            fixed_end = max((s.task_end[j] for j in k.order_tasks[o] if s.task_end[j] >= 0), default=0)
+            if reward_mode:
+                # a dish that cannot or will not be finished by the horizon is simply dropped
+                served_var[o] = 0 if (fixed_end > H) else m.new_bool_var(f"served{o}")
+            else:
+                served_var[o] = 1
+            for j in todo:
+                S = m.new_int_var(t0, big, f"S{j}")
+                E = m.new_int_var(t0 + 1, big + big, f"E{j}")
+                xs = {}
+                for w in range(k.n_workers):
+                    x = m.new_bool_var(f"x{j}_{w}")
+                    d = k.duration[w][j]
+                    m.add(S >= s.worker_free[w]).only_enforce_if(x)
+                    m.add(E == S + d).only_enforce_if(x)
+                    per_worker[w].append(m.new_optional_fixed_size_interval_var(S, d + h, x, f"I{j}_{w}"))
+                    xs[w] = x
+                if isinstance(served_var[o], int):
+                    (m.add_exactly_one(xs.values()) if served_var[o] else
+                     m.add(sum(xs.values()) == 0))
+                else:
+                    m.add(sum(xs.values()) == served_var[o])
+                self.start[j], self.use[j], end[j] = S, xs, E
+            for j in k.order_tasks[o]:
+                if s.task_end[j] >= 0:
+                    end[j] = s.task_end[j]
+        for w, ivs in per_worker.items():
+            m.add_no_overlap(ivs)
+
+        # precedence, only between tasks that are actually done in the plan
+        for j, S in self.start.items():
+            for p in k.task_preds[j]:
+                if reward_mode and not isinstance(served_var[k.task_order[j]], int):
+                    m.add(S >= end[p]).only_enforce_if(served_var[k.task_order[j]])
+                else:
+                    m.add(S >= end[p])
+
+        # entry ticks and completion ticks of orders still in play
+        self.finish: dict[int, object] = {}
+        entry: dict[int, object] = {}
+        for o in open_orders:
+            if s.order_entered[o] >= 0:
+                entry[o] = s.order_entered[o]
+            else:
+                entry[o] = m.new_int_var(max(k.order_at[o], t0 + 1), big, f"En{o}")
+            ends = [end[j] for j in k.order_tasks[o]]
+            sv = served_var[o]
+            if isinstance(sv, int) and sv == 0:
+                continue
+            C = m.new_int_var(t0 + 1, big + big, f"C{o}")
+            if isinstance(sv, int):
+                m.add_max_equality(C, ends)
+                m.add(C <= H)
+            else:
+                for e in ends:
+                    m.add(C >= e).only_enforce_if(sv)
+                m.add(C <= H).only_enforce_if(sv)
+                m.add(C == H).only_enforce_if(~sv)
+            for j in k.order_tasks[o]:
+                if j in self.start:
+                    m.add(self.start[j] >= entry[o])
+            self.finish[o] = C
+
+        if k.max_open == 0:
+            self._break_order_symmetry(open_orders)
+        if k.max_open > 0:
+            fcfs = sorted(open_orders, key=lambda o: (k.order_at[o], o))
+            for a, b in zip(fcfs, fcfs[1:]):
+                m.add(entry[a] <= entry[b])
+            ivs = []
+            for o in open_orders:
+                # an order that is never served stays inside to the end of the round
+                leave = self.finish.get(o, H)
+                size = m.new_int_var(0, big + big, f"in{o}")
+                ivs.append(m.new_interval_var(entry[o], size, leave, f"K{o}"))
+            m.add_cumulative(ivs, [1] * len(ivs), k.max_open)
+
+        if reward_mode:
+            self._reward_objective(served_var, H)
+        else:
+            M = m.new_int_var(t0 + 1, H, "turns")
+            m.add_max_equality(M, list(self.finish.values()))
+            # redundant load bounds: no_overlap implies them, but as linear
+            # constraints they give the LP relaxation a real lower bound
+            for w in range(k.n_workers):
+                load = [x * (k.duration[w][j] + h) for j, xs in self.use.items() for ww, x in xs.items() if ww == w]
+                if load:
+                    m.add(sum(load) <= M + h - max(t0, s.worker_free[w]))
+            self.objective_var = M
+            m.minimize(M)
+
+    def _break_order_symmetry(self, open_orders):
+        """Orders of the same dish, arriving together and not yet touched, are
+        interchangeable: permuting their schedules changes nothing, so ask for
+        their first tasks to start in order. (Not with max_open_orders, where
+        FCFS entry makes them different.)"""
+        k, s = self.k, self.s
+        groups: dict[tuple, list[int]] = {}
+        for o in open_orders:
+            tasks = k.order_tasks[o]
+            if all(j in self.start for j in tasks):
+                # durations differ per task once noise is revealed, so they are part of the key
+                key = (k.orders[o].dish, max(k.order_at[o], s.tick),
+                       tuple(tuple(k.duration[w][j] for j in tasks) for w in range(k.n_workers)))
+                groups.setdefault(key, []).append(o)
+        for orders in groups.values():
+            for a, b in zip(orders, orders[1:]):
+                ja, jb = k.order_tasks[a][0], k.order_tasks[b][0]
+                self.m.add(self.start[ja] <= self.start[jb])
+
+    def _reward_objective(self, served_var, H):
+        k, s, m, f = self.k, self.s, self.m, self.scale
+        wc = int(round(k.scenario.wait_cost * f))
+        const = 0
+        terms = []
+        for o in range(k.n_orders):
+            at = k.order_at[o]
+            if s.order_served[o] >= 0:
+                const += f * k.order_reward[o] - wc * (s.order_served[o] + 1 - at)
+                continue
+            sv = served_var[o]
+            if isinstance(sv, int):
+                const -= wc * (H - at)
+                continue
+            # served: reward - wc*(C - at); unserved: C == H so the same formula holds
+            terms.append(f * k.order_reward[o] * sv - wc * (self.finish[o] - at))
+        self.const = const
+        m.maximize(sum(terms) + const)
+
+    def value_of(self, solver: cp_model.CpSolver) -> float:
+        if self.k.scenario.objective == "makespan":
+            return solver.value(self.objective_var)
+        return solver.objective_value / self.scale
+
+
+# -- replay -------------------------------------------------------------------
+def decisions_from(kitchen: Kitchen, state: State, schedule: Iterable[Assignment]) -> dict[int, dict[int, int]]:
+    """A schedule as {tick: decision}, the form the simulator plays."""
+    out: dict[int, dict[int, int]] = {}
+    for a in schedule:
+        out.setdefault(a.start, {})[a.worker] = a.task
+    return out
+
+
+def replay(kitchen: Kitchen, schedule: Iterable[Assignment], state: State | None = None) -> State:
+    """Play a schedule in the simulator (checking every decision) to the round's end."""
+    s = state if state is not None else kitchen.initial_state()
+    plan = decisions_from(kitchen, s, schedule)
+    while not s.done:
+        s, _ = kitchen.step(s, plan.get(s.tick, {}))
+    return s
+
+
+# -- stochastic rounds and the cache ----------------------------------------------
+def clairvoyant_bound(scenario: Scenario, seeds: Iterable[int], time_limit: float = 60) -> dict:
+    """Mean optimum with the noise revealed: what a player who knew every
+    arrival and every slow task in advance could reach; no policy does better
+    on average."""
+    seeds = list(seeds)
+    values = []
+    for seed in seeds:
+        sol = solve(Kitchen(scenario, seed), time_limit=time_limit)
+        values.append(sol.value)
+    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "seeds": len(seeds)}
+
+
+_OPTIMA: dict[str, float | None] = {}
+
+
+def optimal_value(scenario: Scenario, time_limit: float = 120) -> float | None:
+    """The proven optimum of a deterministic scenario (None for stochastic
+    ones, or if it could not be proven), cached by the file's content hash."""
+    key = scenario.content_hash
+    if key not in _OPTIMA:
+        if scenario.stochastic:
+            _OPTIMA[key] = None
+        else:
+            sol = solve(Kitchen(scenario), time_limit=time_limit)
+            _OPTIMA[key] = sol.value if sol.proven else None
+    return _OPTIMA[key]
+
+
+__all__ = ["Assignment", "Solution", "solve", "replay", "decisions_from", "clairvoyant_bound",
+           "optimal_value"]
