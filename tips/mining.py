@@ -25,7 +25,7 @@ from tips.rule_list import BayesianRuleList, RuleList
 from tips.trainees import SimulatedTrainee, TraineeModel, worst_habits
 from tips.vocabulary import Vocabulary
 
-MINER_VERSION = 1
+MINER_VERSION = 2
 
 
 @dataclass
@@ -124,11 +124,13 @@ class MinedRules:
     def action(self, i: int) -> int:
         return self.rules.consequents[i]
 
-    def text(self, i: int) -> str:
-        keys = self.keys(i)
-        if i == len(self.rules.antecedents):
-            return f"Otherwise, {self.vocab.action_text(self.action(i), 'the free worker')}"
-        return self.vocab.rule_text(keys, self.action(i))
+    def text(self, i: int, roles=None) -> str:
+        """Rule i as a sentence; `roles` narrows a rule that speaks to anyone to those roles."""
+        return self.vocab.rule_text(self.keys(i), self.action(i), roles, default=i == len(self.rules.antecedents))
+
+    def role_of(self, i: int) -> str | None:
+        """The role rule i names, if it names one."""
+        return next((k[3:] for k in self.keys(i) if k.startswith("me:")), None)
 
     def rule_for(self, kitchen: Kitchen, state: State, worker: int) -> int:
         """Which rule of the list decides this worker's choice here."""
@@ -152,7 +154,9 @@ def mine(scenario: Scenario, expert, episodes: int = 60, max_rules: int = 8, ite
     ex = collect_examples(scenario, expert, vocab, episodes, seed)
     held = np.random.default_rng(seed).random(episodes) < test_share
     test = held[ex.episode]
-    brl = BayesianRuleList(len(vocab.actions), max_rules=max_rules, iterations=iterations, chains=chains, seed=seed)
+    subjects = [i for i, p in enumerate(vocab.predicates) if p.key.startswith("me:")]
+    brl = BayesianRuleList(len(vocab.actions), max_rules=max_rules, iterations=iterations, chains=chains,
+                           seed=seed, subjects=subjects)
     rules = brl.fit(ex.X[~test], ex.y[~test])
     return MinedRules(scenario, rules, fidelity=rules.fidelity(ex.X[test], ex.y[test]),
                       train_fidelity=rules.fidelity(ex.X[~test], ex.y[~test]),

@@ -59,22 +59,30 @@ class RuleList:
         return len(self.antecedents) + 1
 
 
-def mine_antecedents(X: np.ndarray, max_width: int = 2, min_support: float = 0.02):
-    """Frequent conjunctions of up to two predicates, as boolean columns.
+def mine_antecedents(X: np.ndarray, max_width: int = 2, min_support: float = 0.02, subjects=()):
+    """Frequent conjunctions of up to `max_width` predicates, as boolean columns.
 
-    Returns (antecedents, A, widths): the predicate-index tuples, the n x C
-    matrix of which rows each satisfies, and each one's width. A conjunction
-    that selects exactly the rows of a shorter one already kept adds nothing
+    `subjects` are columns that say *who* a rule is about (the deciding
+    worker's role) rather than what the situation is: each may head a
+    conjunction on top of its `max_width` situation predicates, and does not
+    count towards the width (a subject alone has width 0).
+
+    Returns (antecedents, A, widths): the column-index tuples (subject first),
+    the n x C matrix of which rows each satisfies, and each one's width. A
+    conjunction that selects exactly the rows of one already kept adds nothing
     and is dropped, so the prior does not count one rule twice.
     """
     X = np.asarray(X, dtype=bool)
     n, p = X.shape
     floor = max(1, int(math.ceil(min_support * n)))
+    subjects = [int(c) for c in subjects]
+    situation = [i for i in range(p) if i not in subjects]
     seen: set[bytes] = set()
     ants: list[tuple[int, ...]] = []
     cols: list[np.ndarray] = []
+    widths: list[int] = []
 
-    def keep(a, col):
+    def keep(a, col, width):
         if col.sum() < floor or col.all():
             return
         key = np.packbits(col).tobytes()
@@ -83,19 +91,25 @@ def mine_antecedents(X: np.ndarray, max_width: int = 2, min_support: float = 0.0
         seen.add(key)
         ants.append(a)
         cols.append(col)
+        widths.append(width)
 
-    singles = [i for i in range(p) if X[:, i].sum() >= floor]
-    for i in singles:
-        keep((i,), X[:, i])
-    if max_width >= 2:
-        Xs = X[:, singles].astype(np.float32)
-        support = Xs.T @ Xs  # pair supports in one product
-        for a in range(len(singles)):
-            for b in range(a + 1, len(singles)):
-                if support[a, b] >= floor:
-                    keep((singles[a], singles[b]), X[:, singles[a]] & X[:, singles[b]])
+    for head in [None] + subjects:
+        rows = X[:, head] if head is not None else np.ones(n, dtype=bool)
+        pre = () if head is None else (head,)
+        if head is not None:
+            keep(pre, rows, 0)
+        Xr = X[:, situation] & rows[:, None]
+        singles = [k for k in range(len(situation)) if Xr[:, k].sum() >= floor]
+        for k in singles:
+            keep(pre + (situation[k],), Xr[:, k], 1)
+        if max_width >= 2:
+            Xs = Xr[:, singles].astype(np.float32)
+            support = Xs.T @ Xs  # every pair's support in one product
+            for a, b in zip(*np.nonzero(np.triu(support >= floor, k=1))):
+                i, j = singles[a], singles[b]
+                keep(pre + (situation[i], situation[j]), Xr[:, i] & Xr[:, j], 2)
     A = np.stack(cols, axis=1) if cols else np.zeros((n, 0), dtype=bool)
-    return ants, A, np.array([len(a) for a in ants], dtype=np.int64)
+    return ants, A, np.array(widths, dtype=np.int64)
 
 
 class BayesianRuleList:
@@ -103,16 +117,17 @@ class BayesianRuleList:
 
     def __init__(self, n_classes: int, max_rules: int = 8, max_width: int = 2, min_support: float = 0.02,
                  lam: float = 4.0, eta: float = 1.5, alpha: float = 1.0, chains: int = 3,
-                 iterations: int = 2000, seed: int = 0):
+                 iterations: int = 2000, seed: int = 0, subjects=()):
         self.K = n_classes
         self.max_rules = max_rules  # antecedents + the default rule
         self.max_width, self.min_support = max_width, min_support
         self.lam, self.eta, self.alpha = lam, eta, alpha
         self.chains, self.iterations, self.seed = chains, iterations, seed
+        self.subjects = tuple(subjects)
 
     # -- the posterior --------------------------------------------------------
     def _prepare(self, X, y):
-        self.ants, self.A, self.widths = mine_antecedents(X, self.max_width, self.min_support)
+        self.ants, self.A, self.widths = mine_antecedents(X, self.max_width, self.min_support, self.subjects)
         self.Y = np.eye(self.K, dtype=np.float32)[np.asarray(y, dtype=np.int64)]
         self.Af = self.A.astype(np.float32)
         n = len(y)
@@ -136,18 +151,24 @@ class BayesianRuleList:
         return out
 
     def log_likelihood(self, rules: list[int]) -> float:
-        N = np.rint(self._counts(rules)).astype(np.int64)
-        return float(self._lg_a[N].sum() - self._lg_sum[N.sum(axis=1)].sum())
+        return float(self._ll_rows(self._counts(rules)).sum())
 
     def log_prior(self, rules: list[int]) -> float:
-        lp = self._pm[len(rules)]
+        return self._log_prior_widths([int(self.widths[r]) for r in rules])
+
+    def _log_prior_widths(self, widths: list[int]) -> float:
+        lp = self._pm[len(widths)]
         remaining = dict(self.width_count)
-        for r in rules:
-            w = int(self.widths[r])
+        for w in widths:
             z = sum(self._pw[v] for v, c in remaining.items() if c > 0)
             lp += math.log(self._pw[w] / z) - math.log(remaining[w])
             remaining[w] -= 1
         return lp
+
+    def _ll_rows(self, N: np.ndarray) -> np.ndarray:
+        """Dirichlet-multinomial log marginal of each row of class counts."""
+        N = np.rint(N).astype(np.int64)
+        return self._lg_a[N].sum(axis=-1) - self._lg_sum[N.sum(axis=-1)]
 
     def log_posterior(self, rules: list[int]) -> float:
         return self.log_prior(rules) + self.log_likelihood(rules)
@@ -158,6 +179,13 @@ class BayesianRuleList:
         C = len(self.ants)
         w = np.array([m < self.max_len, m > 0, m > 1, 0 < m < C], dtype=float)
         return tuple(w / w.sum())
+
+    def _unused(self, rng: np.random.Generator, used: list[int]) -> int:
+        """Uniform over antecedents not in the list (lists are short, so rejection is quick)."""
+        while True:
+            r = int(rng.integers(len(self.ants)))
+            if r not in used:
+                return r
 
     def _chain(self, rng: np.random.Generator, start: list[int]) -> tuple[list[int], float, int]:
         C = len(self.ants)
@@ -171,8 +199,7 @@ class BayesianRuleList:
             move = rng.choice(4, p=probs)
             new = list(cur)
             if move == 0:
-                unused = np.setdiff1d(np.arange(C), cur, assume_unique=True)
-                new.insert(int(rng.integers(m + 1)), int(unused[rng.integers(len(unused))]))
+                new.insert(int(rng.integers(m + 1)), self._unused(rng, cur))
                 # reverse: remove that one of m+1 rules
                 log_q = math.log(self._move_probs(m + 1)[1] / (m + 1)) - math.log(p_add / ((C - m) * (m + 1)))
             elif move == 1:
@@ -183,8 +210,7 @@ class BayesianRuleList:
                 new[i], new[j] = new[j], new[i]
                 log_q = 0.0
             else:  # replace one antecedent by an unused one, in place (symmetric)
-                unused = np.setdiff1d(np.arange(C), cur, assume_unique=True)
-                new[int(rng.integers(m))] = int(unused[rng.integers(len(unused))])
+                new[int(rng.integers(m))] = self._unused(rng, cur)
                 log_q = 0.0
             new_lp = self.log_posterior(new)
             if math.log(rng.random() + 1e-300) < new_lp - cur_lp + log_q:
@@ -197,23 +223,47 @@ class BayesianRuleList:
     def greedy(self) -> list[int]:
         """Deterministic list: repeatedly insert, wherever in the list it helps
         most, the antecedent that most raises the posterior; stop when none
-        does or the list is full."""
+        does or the list is full. Every candidate at one position is scored
+        at once: it takes from the points left after the earlier rules, and
+        each later rule (and the default) loses what it now takes."""
         rules: list[int] = []
         lp = self.log_posterior(rules)
-        while len(rules) < self.max_len:
-            best = None
-            for r in range(len(self.ants)):
-                if r in rules:
-                    continue
-                for pos in range(len(rules) + 1):
-                    cand = rules[:pos] + [r] + rules[pos:]
-                    c_lp = self.log_posterior(cand)
-                    if best is None or c_lp > best[0]:
-                        best = (c_lp, cand)
-            if best is None or best[0] <= lp:
+        C = len(self.ants)
+        while len(rules) < self.max_len and len(rules) < C:
+            caps = self._captures(rules)
+            counts = [c @ self.Y for c in caps]
+            lls = [self._ll_rows(c) for c in counts]
+            best = (lp, None)
+            left = np.ones(len(self.Y), dtype=np.float32)
+            for pos in range(len(rules) + 1):
+                taken = self.Af.T @ (left[:, None] * self.Y)           # C x K: what the new rule takes
+                total = self._ll_rows(taken) + sum(lls[:pos])
+                for j in range(pos, len(rules) + 1):                     # later rules and the default
+                    total = total + self._ll_rows(counts[j] - self.Af.T @ (caps[j][:, None] * self.Y))
+                widths = [int(self.widths[r]) for r in rules]
+                prior = {w: self._log_prior_widths(widths[:pos] + [w] + widths[pos:]) for w in self.width_count}
+                total = total + np.array([prior[int(w)] for w in self.widths])
+                total[rules] = -np.inf
+                c = int(np.argmax(total))
+                if total[c] > best[0] + 1e-9:
+                    best = (float(total[c]), rules[:pos] + [c] + rules[pos:])
+                if pos < len(rules):
+                    left = left - caps[pos]
+            if best[1] is None:
                 break
             lp, rules = best
         return rules
+
+    def _captures(self, rules: list[int]) -> list[np.ndarray]:
+        """0/1 masks of the points each rule (then the default) decides."""
+        left = np.ones(len(self.Y), dtype=np.float32)
+        out = []
+        for r in rules:
+            hit = self.Af[:, r] * left
+            out.append(hit)
+            left = left - hit
+        out.append(left)
+        return out
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> RuleList:
         self._prepare(np.asarray(X, dtype=bool), y)
@@ -240,7 +290,7 @@ class BayesianRuleList:
             consequents=[int(np.argmax(p)) for p in probs],
             probs=[[float(x) for x in p] for p in probs],
             log_posterior=best_lp, method=method,
-            stats={"candidates": len(self.ants), "mcmc_log_posterior": max(chain_lps, default=None),
+            stats={"candidates": len(self.ants), "greedy_rules": len(greedy), "mcmc_log_posterior": max(chain_lps, default=None),
                    "greedy_log_posterior": greedy_lp,
                    "acceptance": accepted / max(1, self.chains * self.iterations)},
         )

@@ -95,11 +95,26 @@ class Vocabulary:
             return f"leave {subject} idle"
         return f"assign {subject} to {self.types[action - 1]}"
 
-    def subject(self, keys: list[str]) -> str:
+    def subject(self, keys: list[str], roles=None) -> str:
+        """Who the rule speaks to: the role it names, else the roles it is
+        narrowed to, else the quickest worker it names, else anyone free."""
         for key in keys:
             if key.startswith("me:"):
                 return _people(self.scenario, key[3:])
+        if roles:
+            return " or ".join(_people(self.scenario, r) for r in roles)
+        for key in keys:
+            if key.startswith("best:"):
+                k = key[5:]
+                names = [w.label for w, best in zip(self.scenario.workers, self._best) if k in best]
+                return " or ".join(names)
         return "the free worker"
+
+    def conditions(self, keys: list[str]) -> list[str]:
+        """The rule's situation as clauses. Who it speaks to ("me:" and "best:"
+        predicates) is said in the action instead."""
+        return [self.predicates[self.index[k]].text for k in keys
+                if not k.startswith("me:") and not k.startswith("best:")]
 
     # -- predicates ---------------------------------------------------------------
     def features(self, kitchen: Kitchen, state: State, worker: int) -> np.ndarray:
@@ -168,13 +183,13 @@ class Vocabulary:
         return out
 
     # -- text ------------------------------------------------------------------------
-    def rule_text(self, keys: list[str], action: int, first: bool = True) -> str:
+    def rule_text(self, keys: list[str], action: int, roles=None, default: bool = False) -> str:
         """'When everyone is free and only cook tasks are open, leave Alice (server) idle'."""
-        subject = self.subject(keys)
-        conds = [self.predicates[self.index[k]].text for k in keys if not k.startswith("me:")]
+        subject = self.subject(keys, roles)
+        conds = self.conditions(keys)
         act = self.action_text(action, subject)
-        if subject != "the free worker" and not conds:
-            return f"{'When' if first else 'Otherwise, when'} {subject} is free, {act}"
+        if default:
+            return f"Otherwise, {act}"
         if not conds:
-            return f"{'Always' if first else 'Otherwise'}, {act}" if keys or first else f"Otherwise, {act}"
+            return f"When {subject} is free, {act}"
         return f"When {' and '.join(conds)}, {act}"

@@ -1,0 +1,121 @@
+"""`kitchen-coach tips` and `kitchen-coach experiment`."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from engine.cli_support import CommandError, emit_json
+from engine.scenario import load_scenario
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
+    return v
+
+
+def _minutes(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not v > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {v}")
+    return v
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("tips", help="the rule list mined from the expert, and a trainee's top tips")
+    p.add_argument("scenario", help="a scenario file or the name of a bundled one")
+    p.add_argument("--trainee", help="name of a trainee whose stored rounds the top tips come from")
+    p.add_argument("--db", help="records database URL (default: KITCHEN_COACH_DB or the file in your data folder)")
+    p.add_argument("--recent", type=_positive, default=3, help="rounds of the trainee's past to look at (default 3)")
+    p.add_argument("--top", type=_positive, default=3, help="how many top tips (default 3)")
+    p.add_argument("--minutes", type=_minutes, default=3.0,
+                   help="training budget when no expert is shipped for the scenario (default 3)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tips)
+
+    p = sub.add_parser("experiment", help="simulated trainees under no, fixed, mined and personalised tips")
+    p.add_argument("scenario")
+    p.add_argument("--trainees", type=_positive, required=True)
+    p.add_argument("--rounds", type=_positive, required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--tips-per-round", type=int, choices=[1, 2, 3], default=3)
+    p.add_argument("--history", type=_positive, default=2, help="rounds personal tips are mined from (default 2)")
+    p.add_argument("--minutes", type=_minutes, default=3.0,
+                   help="training budget when no expert is shipped for the scenario (default 3)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_experiment)
+
+
+def _expert_and_rules(scenario, minutes):
+    from engine.expert import ExpertError
+    from tips.coach import expert_for, rules_for, scorer_for
+
+    try:
+        expert = expert_for(scenario, minutes)
+    except ExpertError as e:
+        raise CommandError(str(e)) from None
+    print(f"tips: mining the rule list for {scenario.key} (cached after the first time)", file=sys.stderr, flush=True)
+    return expert, rules_for(scenario, expert), scorer_for(expert)
+
+
+def cmd_tips(args) -> int:
+    from tips.coach import top_tips_for
+    from tips.gains import tip_table
+
+    sc = load_scenario(args.scenario)
+    if args.trainee and not args.trainee.strip():
+        raise CommandError("--trainee needs a name")
+    expert, mined, scorer = _expert_and_rules(sc, args.minutes)
+    store = None
+    if args.db or args.trainee:
+        from engine.records.store import StoreError, open_store
+        try:
+            store = open_store(args.db)
+        except StoreError as e:
+            raise CommandError(str(e)) from None
+    try:
+        top = top_tips_for(sc, mined, scorer, store, args.trainee, args.recent, args.top)
+    finally:
+        if store is not None:
+            store.close()
+    if args.json:
+        emit_json({"scenario": sc.key, "rules": mined.to_json(), "fidelity": round(mined.fidelity, 4),
+                   "top": [s.to_json() for s in top.stats], "top_from": top.source,
+                   "trainee": args.trainee, "rounds_used": top.rounds})
+        return 0
+    print(mined.table())
+    who = f"{args.trainee}'s" if top.source == "trainee" else f"top tips from {top.source} (no history for {args.trainee})" \
+        if args.trainee else f"top tips from {top.source}"
+    print()
+    print(f"{who if top.source != 'trainee' else who + ' top tips'} ({top.rounds} rounds):")
+    if top.stats:
+        unit = "turns" if sc.objective == "makespan" else "points"
+        print(tip_table(top.stats, mined, unit))
+    else:
+        print("  none: following the rules would not have saved anything in these rounds")
+    return 0
+
+
+def cmd_experiment(args) -> int:
+    from tips.experiment import ExperimentSettings, experiment_table, run_experiment
+
+    sc = load_scenario(args.scenario)
+    expert, mined, scorer = _expert_and_rules(sc, args.minutes)
+    settings = ExperimentSettings(trainees=args.trainees, rounds=args.rounds, seed=args.seed,
+                                  tips_per_round=args.tips_per_round, history=args.history)
+    result = run_experiment(sc, mined, scorer, settings)
+    if args.json:
+        emit_json({"scenario": sc.key, "fidelity": round(mined.fidelity, 4), **result})
+        return 0
+    unit = "turns" if sc.objective == "makespan" else "points"
+    print(f"{sc.name}: {args.trainees} simulated trainees x {args.rounds} rounds "
+          f"(habits: {', '.join(result['habits'])}; suboptimal = worker regret above {result['threshold']:g} {unit})")
+    print(experiment_table(result, unit))
+    return 0

@@ -1,0 +1,188 @@
+"""The simulated experiment: conditions x trainees x rounds, as in the research.
+
+Conditions:
+- none: no tips.
+- fixed: the same tips for everyone, every round, chosen once without any
+  trainee's data (the first `tips_per_round` rules of the mined list, as a
+  supervisor copying the list would write them; or the supervisor's own texts).
+- mined: the tips that would have saved most over the whole population's
+  recent rounds (before any round is played: over a calibration group of
+  simulated trainees, one per habitual mistake and one with none).
+- personalised: round 1 as mined (no history yet); afterwards a Gittins-index
+  bandit per trainee over the tips that would have saved *that trainee*
+  something in their last `history` rounds, rewarded by the fall in their
+  regret in each shown tip's situations.
+
+Every condition plays the same trainees (same habits, same seeds) on the same
+kitchens, so differences between conditions come from the tips alone. Each
+trainee has one habitual mistake, in turn over `worst_habits(scenario)`.
+A decision is suboptimal when a worker's regret is above the scorer's "good"
+threshold.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.scenario import Scenario
+from engine.simulator import Kitchen
+from tips.bandit import TipBandit
+from tips.gains import PlayedRound, Tip, TipStat, cell_stats, merge, mined_tips, situations, top_tips
+from tips.mining import MinedRules
+from tips.trainees import Habit, SimulatedTrainee, TraineeModel, worst_habits
+
+CONDITIONS = ("none", "fixed", "mined", "personalised")
+
+
+@dataclass
+class ExperimentSettings:
+    trainees: int = 4
+    rounds: int = 3
+    seed: int = 0
+    tips_per_round: int = 3
+    history: int = 2            # rounds of a trainee's past that personal tips are mined from
+    model: TraineeModel = field(default_factory=TraineeModel)
+    habits: tuple[Habit, ...] | None = None      # default: worst_habits(scenario)
+    fixed_texts: tuple[str, ...] = ()             # supervisor tips for "fixed" (simulated trainees cannot follow text)
+
+
+def good_threshold(scorer, scenario: Scenario) -> float:
+    """Regret above which a worker's decision is suboptimal: the scorer's
+    "good" verdict threshold (own units)."""
+    from engine.scoring import Thresholds
+
+    return float((getattr(scorer, "thresholds", None) or Thresholds.for_scenario(scenario)).good)
+
+
+def make_trainees(scenario: Scenario, s: ExperimentSettings) -> list[SimulatedTrainee]:
+    habits = list(s.habits) if s.habits is not None else worst_habits(scenario)
+    out = []
+    for i in range(s.trainees):
+        h = (habits[i % len(habits)],) if habits else ()
+        model = TraineeModel(s.model.tau, s.model.idle_aversion, s.model.urgency, s.model.follow, h)
+        out.append(SimulatedTrainee(f"trainee{i + 1}", scenario, model, seed=s.seed * 10_007 + i))
+    return out
+
+
+def round_kitchen(scenario: Scenario, seed: int, r: int) -> Kitchen:
+    return Kitchen(scenario, seed * 1_000 + r if scenario.stochastic else 0)
+
+
+def play(trainee: SimulatedTrainee, kitchen: Kitchen, tips: list[Tip]) -> PlayedRound:
+    steps = trainee.play(kitchen, tips)
+    return PlayedRound(kitchen, steps, kitchen.value(trainee.final_state))
+
+
+def population_stats(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentSettings, cache) -> list[TipStat]:
+    """Tip stats of a calibration group (its own seeds): the fallback for no history."""
+    habits = list(s.habits) if s.habits is not None else worst_habits(scenario)
+    parts = []
+    for i, h in enumerate([None] + habits):
+        model = TraineeModel(s.model.tau, s.model.idle_aversion, s.model.urgency, s.model.follow, (h,) if h else ())
+        t = SimulatedTrainee(f"calibration{i}", scenario, model, seed=9_000_000 + s.seed * 101 + i)
+        parts.append(cell_stats(mined, scorer, [play(t, round_kitchen(scenario, s.seed + 7, 0), [])], cache))
+    return merge(parts)
+
+
+class PersonalCoach:
+    """One trainee's tips: a bandit over the tips their own history says would help."""
+
+    def __init__(self, mined: MinedRules, scorer, s: ExperimentSettings, cache):
+        self.mined, self.scorer, self.s, self.cache = mined, scorer, s, cache
+        self.rounds: list[PlayedRound] = []
+        self.bandit = TipBandit()
+        self.shown: list[Tip] = []
+        self.by_key: dict[str, Tip] = {}
+
+    def choose(self, fallback: list[Tip]) -> list[Tip]:
+        if not self.rounds:
+            self.shown = fallback
+            return fallback
+        cells = cell_stats(self.mined, self.scorer, self.rounds[-self.s.history:], self.cache)
+        for st in top_tips(cells, n=len(cells)):
+            # prior: the expected fall in mean regret per situation if the tip is followed
+            self.by_key[st.tip.key] = st.tip
+            self.bandit.add(st.tip.key, sum(st.gains) / max(1, st.situations))
+        keys = self.bandit.choose(self.s.tips_per_round)
+        keys = [k for k in keys if self.bandit.index(k) > 0] or keys[:1]
+        self.shown = [self.by_key[k] for k in keys] or fallback
+        return self.shown
+
+    def learn(self, rnd: PlayedRound) -> None:
+        """Reward each shown tip by the fall in the trainee's mean regret in its situations."""
+        for tip in self.shown if self.rounds else ():
+            if tip.key not in self.bandit.arms:
+                continue
+            before = situations(self.mined, self.scorer, tip, self.rounds[-self.s.history:])
+            now = situations(self.mined, self.scorer, tip, [rnd])
+            if before.situations and now.situations:
+                self.bandit.update(tip.key, before.mean_regret - now.mean_regret)
+        self.rounds.append(rnd)
+
+
+def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentSettings,
+                   progress=sys.stderr) -> dict:
+    threshold = good_threshold(scorer, scenario)
+    cache: dict = {}
+    say = (lambda msg: print(msg, file=progress, flush=True)) if progress else (lambda msg: None)
+    say(f"experiment: calibrating population tips on {scenario.key}")
+    population = [st.tip for st in top_tips(population_stats(scenario, mined, scorer, s, cache), s.tips_per_round)]
+    if s.fixed_texts:
+        fixed = [Tip(t) for t in s.fixed_texts]
+    else:
+        fixed = mined_tips(mined)[:s.tips_per_round]
+    out: dict = {}
+    for cond in CONDITIONS:
+        trainees = make_trainees(scenario, s)
+        coaches = [PersonalCoach(mined, scorer, s, cache) for _ in trainees]
+        pooled: list[PlayedRound] = []
+        pop_tips = population
+        rows = {"suboptimal_pct": [], "mean_value": [], "tips_shown": []}
+        for r in range(s.rounds):
+            kitchen = round_kitchen(scenario, s.seed, r)
+            bad = total = 0
+            values, shown, played = [], [], []
+            for t, coach in zip(trainees, coaches):
+                if cond == "none":
+                    tips = []
+                elif cond == "fixed":
+                    tips = fixed
+                elif cond == "mined":
+                    tips = pop_tips
+                else:
+                    tips = coach.choose(population)
+                rnd = play(t, kitchen, tips)
+                for _, _, regret_w in rnd.worker_decisions(scorer):
+                    total += 1
+                    bad += regret_w > threshold
+                values.append(rnd.final_value)
+                shown.append([tip.text for tip in tips])
+                played.append(rnd)
+                if cond == "personalised":
+                    coach.learn(rnd)
+            pooled += played
+            if cond == "mined":
+                recent = pooled[-s.history * len(trainees):]
+                best = top_tips(cell_stats(mined, scorer, recent, cache), s.tips_per_round)
+                pop_tips = [st.tip for st in best] or population
+            rows["suboptimal_pct"].append(round(100.0 * bad / total, 2) if total else 0.0)
+            rows["mean_value"].append(round(float(np.mean(values)), 3))
+            rows["tips_shown"].append(shown)
+            say(f"experiment: {cond:12s} round {r + 1}/{s.rounds}: {rows['suboptimal_pct'][-1]:.1f}% suboptimal, "
+                f"mean {rows['mean_value'][-1]:.2f}")
+        out[cond] = rows
+    return {"conditions": out, "threshold": threshold, "trainees": s.trainees, "rounds": s.rounds,
+            "habits": [h.label for h in (s.habits if s.habits is not None else worst_habits(scenario))]}
+
+
+def experiment_table(result: dict, unit: str = "turns") -> str:
+    rounds = result["rounds"]
+    head = ["condition"] + [f"r{r + 1} subopt %" for r in range(rounds)] + [f"r{r + 1} {unit}" for r in range(rounds)]
+    rows = [head]
+    for cond, d in result["conditions"].items():
+        rows.append([cond] + [f"{x:.1f}" for x in d["suboptimal_pct"]] + [f"{x:.2f}" for x in d["mean_value"]])
+    widths = [max(len(r[c]) for r in rows) for c in range(len(head))]
+    return "\n".join("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+                     for r in rows)
