@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="database URL for the app (default: KITCHEN_COACH_DB or a file in your data folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     engine_commands.register(sub)
-    for module in ("tips.commands", "gui.commands"):
+    for module in ("tips.commands", "gui.commands", "gui.reports.commands"):
         if importlib.util.find_spec(module) is not None:  # a layer not built yet adds nothing
             importlib.import_module(module).register(sub)
     return parser

@@ -1,0 +1,82 @@
+"""`kitchen-coach report` (progress reports, headless) and `kitchen-coach
+supervisor` (the supervisor's desk). Qt loads only when a command runs."""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from engine.cli_support import CommandError, emit_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="export a progress report (PDF or CSV) for one trainee or all of them")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--trainee", metavar="NAME", help="this trainee's report")
+    who.add_argument("--all", action="store_true", help="one report for every trainee")
+    p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.csv", help="the format follows the file name")
+    p.add_argument("--db", dest="records_db", metavar="URL",
+                   help="database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)")
+    p.add_argument("--password", help="the supervisor password (or set KITCHEN_COACH_SUPERVISOR_PASSWORD); "
+                                      "not needed while the database has no supervisor")
+    p.add_argument("--json", action="store_true", help="print what was written as one JSON object")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("supervisor", help="open the supervisor's desk: trainees, replays, progress, reports")
+    p.add_argument("--db", dest="records_db", metavar="URL",
+                   help="database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)")
+    p.set_defaults(func=cmd_supervisor)
+
+
+def _open(args):
+    from engine.records.store import StoreError, open_store
+
+    try:
+        return open_store(getattr(args, "records_db", None) or getattr(args, "db", None))
+    except StoreError as e:
+        raise CommandError(str(e)) from None
+
+
+def cmd_report(args) -> int:
+    from gui.reports.export import PASSWORD_ENV, ReportError, export_report, report_format, require_report_access
+
+    out = Path(args.out)
+    try:
+        report_format(out)
+    except ReportError as e:
+        raise CommandError(str(e)) from None
+    store = _open(args)
+    try:
+        t0 = time.perf_counter()
+        require_report_access(store, args.password or os.environ.get(PASSWORD_ENV))
+        done = export_report(store, out, args.trainee.strip() if args.trainee else None)
+    except ReportError as e:
+        raise CommandError(str(e)) from None
+    finally:
+        store.close()
+    done["seconds"] = round(time.perf_counter() - t0, 3)
+    if args.json:
+        emit_json(done)
+    else:
+        size = f"{done['pages']} page(s)" if "pages" in done else f"{done['rows']} row(s)"
+        print(f"wrote {out} ({size}; {done['trainees']} trainee(s), {done['rounds']} round(s)) "
+              f"in {done['seconds']:.1f} s")
+    return 0
+
+
+def cmd_supervisor(args) -> int:
+    from gui.app import make_app
+    from gui.supervisor.window import open_desk
+
+    app = make_app()
+
+    store = _open(args)
+    try:
+        window = open_desk(store)
+        if window is None:
+            return 1
+        return app.exec()
+    finally:
+        store.close()
+

@@ -1,0 +1,42 @@
+"""The report as CSV: one row per round, the figures the PDF and the desk
+show (tidy data: ISO times, empty cells for missing numbers). For one row per
+decision there is `kitchen-coach export`."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from gui.reports.data import GroupReport
+
+COLUMNS = ["trainee", "round_number", "round", "scenario", "seed", "started_at", "finished", "abandoned",
+           "unit", "value", "expert_value", "optimum", "turns", "served", "decisions", "scored",
+           "suboptimal", "suboptimal_pct", "total_regret", "tips_shown"]
+
+
+def rows(report: GroupReport):
+    for t in report.trainees:
+        for r in t.rounds:
+            pct = r.suboptimal_pct
+            yield {"trainee": r.trainee, "round_number": r.number, "round": r.id, "scenario": r.scenario,
+                   "seed": r.seed, "started_at": r.started_at.isoformat(timespec="seconds"),
+                   "finished": r.finished, "abandoned": r.abandoned, "unit": r.unit, "value": r.value,
+                   "expert_value": r.expert_value, "optimum": r.optimum, "turns": r.turns, "served": r.served,
+                   "decisions": r.decisions, "scored": r.scored, "suboptimal": r.suboptimal,
+                   "suboptimal_pct": None if pct is None else round(pct, 2),
+                   "total_regret": r.total_regret, "tips_shown": r.tips}
+
+
+def write_csv(report: GroupReport, out: Path) -> int:
+    """Returns the number of rows. Written beside the target first, so a failed
+    export never leaves half a file under the name."""
+    out = Path(out)
+    tmp = out.with_name(out.name + ".part")
+    n = 0
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS)
+        w.writeheader()
+        for row in rows(report):
+            w.writerow({k: "" if v is None else v for k, v in row.items()})
+            n += 1
+    tmp.replace(out)
+    return n

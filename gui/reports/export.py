@@ -1,0 +1,89 @@
+"""Exporting a report, headless: gather, draw the plots, write the file. The
+app runs the same steps on a worker thread (gui/reports/job.py).
+
+Who may export: on a database with a supervisor who has a password, that
+password is needed; a database with no supervisor yet has nobody to ask.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from engine.records.models import SUPERVISOR
+from engine.records.store import StoreError
+
+PASSWORD_ENV = "KITCHEN_COACH_SUPERVISOR_PASSWORD"
+FORMATS = (".pdf", ".csv")
+
+
+class ReportError(Exception):
+    """A report that cannot be made as asked; one line says why."""
+
+
+def require_report_access(store, password: str | None) -> str | None:
+    """The supervisor whose password this is, or None when the database has no
+    supervisor with a password yet. Raises ReportError otherwise."""
+    supervisors = [p for p in store.people(SUPERVISOR) if p.has_password]
+    if not supervisors:
+        return None
+    if not password:
+        raise ReportError(f"this database has a supervisor: reports need the supervisor password "
+                          f"(--password or {PASSWORD_ENV})")
+    for p in supervisors:
+        if store.check_password(p, password):
+            return p.name
+    raise ReportError("the supervisor password is wrong")
+
+
+def report_format(out: Path) -> str:
+    suffix = Path(out).suffix.lower()
+    if suffix not in FORMATS:
+        raise ReportError(f"cannot tell the format of {out}: name it FILE.pdf or FILE.csv")
+    if not Path(out).parent.is_dir():
+        raise ReportError(f"cannot write {out}: folder {Path(out).parent} does not exist")
+    return suffix[1:]
+
+
+def export_report(store, out: Path, trainee: str | None = None, progress=None) -> dict:
+    """Write the report for `trainee` (or every trainee); returns what was
+    written: {"file", "format", "trainees", "rounds", "pages" or "rows"}."""
+    from gui.reports.data import gather
+
+    fmt = report_format(out)
+    try:
+        report = gather(store, trainee)
+    except StoreError as e:
+        raise ReportError(str(e)) from None
+    summary = {"file": str(out), "format": fmt, "trainees": len(report.trainees), "rounds": len(report.rounds)}
+    try:
+        if fmt == "csv":
+            from gui.reports.csv_report import write_csv
+            summary["rows"] = write_csv(report, out)
+        else:
+            summary["pages"] = write_report_pdf(report, out, progress)
+    except OSError as e:
+        raise ReportError(f"cannot write {out}: {e.strerror or e}") from None
+    return summary
+
+
+def write_report_pdf(report, out: Path, progress=None) -> int:
+    """On the calling thread, which must be the GUI thread (plots)."""
+    ensure_qt_app()
+    from gui.reports.pdf import figures_for, render_figures, write_pdf
+    from gui.reports.plots import PlotRenderer
+
+    renderer = PlotRenderer()
+    try:
+        images = render_figures(figures_for(report), renderer, progress=progress)
+    finally:
+        renderer.close()
+    return write_pdf(report, images, out, progress)
+
+
+def ensure_qt_app():
+    """A QApplication for headless use; without a display, Qt's offscreen platform."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(["kitchen-coach"])
