@@ -76,6 +76,37 @@ def test_play_then_export_from_the_console(tmp_path):
     assert all(float(r["regret"]) >= -1e9 for r in rows)
 
 
+def test_play_and_export_commands_with_a_saved_expert(tmp_path, monkeypatch, capsys):
+    """The acceptance commands in-process, with an (untrained) expert saved the
+    way `kitchen-coach train` saves one, standing in for the shipped folder."""
+    torch = pytest.importorskip("torch")
+    import engine.expert as expert_module
+    from engine.policy_net import PolicyNet
+    from gui.cli import main
+
+    torch.manual_seed(1)
+    sc = load_scenario("burger")
+    expert_module.save_expert(tmp_path / "experts" / "burger.pt", PolicyNet(hidden=16), sc, {"episodes": 0})
+    monkeypatch.setattr(expert_module, "EXPERTS_DIR", tmp_path / "experts")
+    db = f"sqlite:///{tmp_path / 'X.db'}"
+    for policy in ("greedy", "expert", "random"):
+        assert main(["play", "burger", "--policy", policy, "--trainee", "ada", "--db", db, "--seed", "1"]) == 0
+    assert main(["play", "burger", "--policy", "dispatch", "--trainee", "bob", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "stored as round 4" in out
+    assert main(["export", "--db", db, "--out", str(tmp_path / "x.csv"), "--trainee", "ada"]) == 0
+    rows = list(csv.DictReader((tmp_path / "x.csv").open()))
+    assert {"trainee", "tick", "regret", "verdict"} <= set(rows[0])
+    assert {r["trainee"] for r in rows} == {"ada"} and {r["policy"] for r in rows} == {"greedy", "expert", "random"}
+    assert all(r["verdict"] and r["regret"] != "" for r in rows)
+    # the expert's own moves are never worse than itself
+    assert all(float(r["regret"]) <= 1e-6 for r in rows if r["policy"] == "expert")
+    store = open_store(db)
+    (expert_hash,) = {store.load_round(r.id).expert_hash for r in store.history(store.person("ada"))}
+    assert expert_hash == expert_module._sha256(tmp_path / "experts" / "burger.pt")
+    store.close()
+
+
 def test_export_errors_are_one_line(tmp_path, capsys):
     from gui.cli import main
 
