@@ -160,6 +160,8 @@ class BayesianRuleList:
         lp = self._pm[len(widths)]
         remaining = dict(self.width_count)
         for w in widths:
+            if remaining[w] <= 0:
+                return float("-inf")  # every antecedent of this width is already in the list
             z = sum(self._pw[v] for v, c in remaining.items() if c > 0)
             lp += math.log(self._pw[w] / z) - math.log(remaining[w])
             remaining[w] -= 1

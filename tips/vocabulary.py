@@ -55,7 +55,7 @@ class Vocabulary:
             preds.append(Predicate(f"not open:{k}", f"no {k} task is open"))
             preds.append(Predicate(f"open2:{k}", f"two or more {k} tasks are open"))
             preds.append(Predicate(f"only open:{k}", f"only {k} tasks are open"))
-            preds.append(Predicate(f"waits on:{k}", f"a dish waits only on {k}"))
+            preds.append(Predicate(f"waits on:{k}", f"a dish can go on only with a {k} task"))
             preds.append(Predicate(f"best:{k}", f"the free worker is the quickest at {k}"))
             preds.append(Predicate(f"quicker soon:{k}", f"someone quicker at {k} will be free within {SOON} ticks"))
         preds += [
@@ -139,12 +139,14 @@ class Vocabulary:
             if entered < 0 or entered > t:
                 queue += kitchen.order_at[o] <= t
                 continue
-            not_done = [j for j in kitchen.order_tasks[o] if not 0 <= state.task_end[j] <= t]
-            if all(state.task_end[j] < 0 for j in kitchen.order_tasks[o]):
+            tasks = kitchen.order_tasks[o]
+            if all(state.task_end[j] < 0 for j in tasks):
                 unstarted += 1
-            pending_types = {kitchen.tasks[j].type for j in not_done if state.task_end[j] < 0}
-            if len(pending_types) == 1 and any(kitchen.is_open(state, j) for j in not_done):
-                waits_on |= pending_types
+            # stalled: nothing of the dish is running and all it can do next is one type
+            running = any(state.task_end[j] > t for j in tasks)
+            open_here = {kitchen.tasks[j].type for j in tasks if kitchen.is_open(state, j)}
+            if not running and len(open_here) == 1:
+                waits_on |= open_here
         out = np.zeros((len(workers), len(self.predicates)), dtype=bool)
         ix = self.index
         for row, w in enumerate(workers):

@@ -1,0 +1,72 @@
+"""The simulated trainee: learns durations from what it sees, keeps its habit,
+follows tips it is shown."""
+from engine.scenario import parse_scenario
+from engine.simulator import IDLE, Kitchen
+from tips.trainees import Habit, SimulatedTrainee, TraineeModel, worst_habits
+from tests.test_tips_vocabulary import KITCHEN
+
+BURGER = KITCHEN.replace("cook = 6", "cook = 8").replace("count = 2", "count = 4")
+
+
+def _choices(trainee, sc, rounds, tips=()):
+    picks = []
+    for _ in range(rounds):
+        k = Kitchen(sc)
+        for s, d in trainee.play(k, tips):
+            open_types = {k.tasks[j].type for j in k.open_tasks(s)}
+            for w in k.idle_workers(s):
+                j = d.get(w, IDLE)
+                picks.append((k.workers[w].role, "idle" if j == IDLE else k.tasks[j].type, open_types))
+    return picks
+
+
+def test_beliefs_start_equal_and_move_to_what_was_seen():
+    sc = parse_scenario(BURGER, "t.toml")
+    t = SimulatedTrainee("t", sc, seed=1)
+    start = dict(t.belief)
+    assert len(set(start.values())) == 1  # everyone equally fast at first
+    _choices(t, sc, 3)
+    moved = [(key, start[key], t.belief[key]) for key in start if t.seen[key] > 1]
+    assert moved
+    for (w, k), before, after in moved:
+        true = sc.workers[w].durations[k]
+        assert abs(after - true) < abs(before - true) or before == true
+
+
+def test_shown_durations_are_known_from_the_start():
+    sc = parse_scenario(BURGER.replace('name = "Vocab"', 'name = "Vocab"\nshow_durations = true'), "t.toml")
+    t = SimulatedTrainee("t", sc)
+    assert t.belief[(0, "plate")] == 1 and t.belief[(1, "cook")] == 2
+
+
+def test_habit_makes_the_mistake_more_often():
+    sc = parse_scenario(BURGER, "t.toml")
+    rate = {}
+    for name, habits in [("plain", ()), ("habit", (Habit("server", "cook", 4.0),))]:
+        picks = [p for seed in range(4)
+                 for p in _choices(SimulatedTrainee(name, sc, TraineeModel(habits=habits), seed=seed), sc, 2)]
+        server = [p for p in picks if p[0] == "server" and "cook" in p[2]]
+        rate[name] = sum(p[1] == "cook" for p in server) / len(server)
+    assert rate["habit"] > rate["plain"] + 0.25
+
+
+def test_follows_an_applicable_tip():
+    sc = parse_scenario(BURGER, "t.toml")
+
+    class StayIdle:  # a tip for the server, always applicable
+        def applies(self, kitchen, state, worker):
+            return kitchen.workers[worker].role == "server"
+
+        def choice(self, kitchen, state, worker, taken=()):
+            return IDLE
+
+    t = SimulatedTrainee("t", sc, TraineeModel(follow=1.0, habits=(Habit("server", "cook", 4.0),)), seed=0)
+    picks = _choices(t, sc, 2, tips=[StayIdle()])
+    assert {p[1] for p in picks if p[0] == "server"} == {"idle"}
+    assert any(p[1] != "idle" for p in picks if p[0] == "chef")
+
+
+def test_worst_habits_are_each_roles_slowest_task():
+    sc = parse_scenario(BURGER, "t.toml")
+    assert [h.label for h in worst_habits(sc)] == ["server:cook", "chef:plate"]
+    assert Habit.parse("chef: plate").label == "chef:plate"
