@@ -91,7 +91,9 @@ def test_play_and_export_commands_with_a_saved_expert(tmp_path, monkeypatch, cap
     db = f"sqlite:///{tmp_path / 'X.db'}"
     for policy in ("greedy", "expert", "random"):
         assert main(["play", "burger", "--policy", policy, "--trainee", "ada", "--db", db, "--seed", "1"]) == 0
-    assert main(["play", "burger", "--policy", "dispatch", "--trainee", "bob", "--db", db]) == 0
+    monkeypatch.setattr(expert_module, "EXPERTS_DIR", tmp_path / "nowhere")  # --expert names the file
+    assert main(["play", "burger", "--policy", "dispatch", "--trainee", "bob", "--db", db,
+                 "--expert", str(tmp_path / "experts" / "burger.pt")]) == 0
     out = capsys.readouterr().out
     assert "stored as round 4" in out
     assert main(["export", "--db", db, "--out", str(tmp_path / "x.csv"), "--trainee", "ada"]) == 0

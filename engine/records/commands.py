@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", dest="records_db", metavar="URL",
                    help="database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--expert", metavar="FILE.pt",
+                   help="expert that scores (and plays, with --policy expert); default: the shipped one")
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("export", help="write every stored decision as one CSV row (tidy data)")
@@ -43,15 +45,15 @@ def _open(args):
         raise CommandError(str(e)) from None
 
 
-def _expert_and_scorer(scenario):
-    """The shipped expert (needed to score) and a MoveScorer on it."""
+def _expert_and_scorer(scenario, path: str | None):
+    """The expert (needed to score: the shipped one unless a file is named) and a MoveScorer on it."""
     try:
-        from engine.expert import ExpertError, shipped_expert
+        from engine.expert import ExpertError, load_expert, shipped_expert
         from engine.scoring import MoveScorer
     except ImportError as e:
         raise CommandError(f"scoring is not available in this build ({e})") from None
     try:
-        expert = shipped_expert(scenario)
+        expert = load_expert(path, scenario) if path else shipped_expert(scenario)
     except ExpertError as e:
         raise CommandError(str(e)) from None
     return expert, MoveScorer(expert)
@@ -66,7 +68,7 @@ def cmd_play(args) -> int:
     from engine.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    expert, scorer = _expert_and_scorer(scenario)
+    expert, scorer = _expert_and_scorer(scenario, args.expert)
     policy = expert if args.policy == "expert" else BASELINES[args.policy]
     store = _open(args)
     try:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 COLUMNS = [
     "trainee", "role", "session", "condition", "app_version", "round", "scenario", "seed", "policy",
-    "round_finished", "round_value", "tick", "decision", "expert_decision", "regret", "per_worker_regret",
+    "round_finished", "round_value", "round_optimum", "tick", "decision", "expert_decision", "regret", "per_worker_regret",
     "verdict", "tip_shown", "tip_rule", "think_seconds", "wall_time",
 ]
 
@@ -46,6 +46,7 @@ def export_rows(store: "Store", trainee: str | None = None) -> Iterator[dict]:
                 "trainee": name, "role": role, "session": ses.id, "condition": ses.condition,
                 "app_version": ses.app_version, "round": r.id, "scenario": key, "seed": r.seed,
                 "policy": r.policy, "round_finished": r.finished, "round_value": r.value,
+                "round_optimum": r.optimum,
                 "tick": d.tick, "decision": describe(d.decision),
                 "expert_decision": describe(d.expert_decision) if d.expert_decision is not None else None,
                 "regret": d.regret,
