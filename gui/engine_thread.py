@@ -204,4 +204,4 @@ class EngineClient(QObject):
 
 def _one_line(e: BaseException) -> str:
     text = str(e).strip().splitlines()
-    return f"{type(e).__name__}: {text[0]}" if text else type(e).__name__
+    return text[0] if text else type(e).__name__

@@ -55,6 +55,10 @@ class MainWindow(QMainWindow):
         self.engine.ready.connect(lambda _: self._expert_status("Expert ready"))
         self.engine.unavailable.connect(lambda why: self._expert_status("Expert unavailable"))
         self.loaded_scenario = None
+        from gui.background import Background
+        self.background = Background(self)
+        self.background.finished.connect(self._tips_ready)
+        self._tips_job = None
         self.training_sessions: dict[str, object] = {}
         self.session = None
         self.trainee: str | None = None
@@ -142,8 +146,7 @@ class MainWindow(QMainWindow):
 
     def _expert_status(self, text: str) -> None:
         if self._round_screen is not None:
-            why = f": {self.engine.failure}" if self.engine.failure else ""
-            self._round_screen.set_expert_status(text + why)
+            self._round_screen.set_expert_status(text, self.engine.failure or "")
         self._expert_text = text
 
     def start_round(self, trainee: str, key: str) -> None:
@@ -181,20 +184,35 @@ class MainWindow(QMainWindow):
 
     def _play(self, trainee: str, key: str, scenario, model, round_id) -> None:
         from gui.round_session import RoundSession
-        from gui.tips_panel import current_tips
 
         if self.session is not None:
             self.session.close()
         self.trainee, self.scenario_key = trainee, key
         self._load_expert(scenario)
-        tips, empty = current_tips(self.store, trainee, scenario, self.settings.condition)
-        self.session = RoundSession(model, self.engine, self.store, round_id, tips)
+        self.session = RoundSession(model, self.engine, self.store, round_id)
         screen = self.round_screen
-        screen.start(self.session, self.settings.tick_seconds(scenario), trainee, tips, empty)
+        screen.start(self.session, self.settings.tick_seconds(scenario), trainee, [], "Working out your tips…")
         self._expert_status(getattr(self, "_expert_text", ""))
+        self._request_tips(trainee, scenario)
         self.stack.setCurrentWidget(screen)
         if model.done:
             screen.roundOver.emit()
+
+    def _request_tips(self, trainee: str, scenario) -> None:
+        from gui.tips_source import compute_tips
+
+        if self._tips_job is not None:
+            self.background.forget(self._tips_job)
+        self._tips_job = self.background.submit(compute_tips, self.store, trainee, scenario, self.settings.condition)
+
+    def _tips_ready(self, job: int, result, error: str) -> None:
+        if job != self._tips_job or self._round_screen is None:
+            return
+        self._tips_job = None
+        tips, empty = result if result is not None else ([], f"Tips could not be worked out: {error}")
+        self._round_screen.tips.show_tips(tips, empty)
+        if self.session is not None:
+            self.session.record_tips(tips)
 
     def _next_key(self) -> str:
         key = self.scenario_key
@@ -239,6 +257,7 @@ class MainWindow(QMainWindow):
         if self._round_screen is not None:
             self._round_screen.stop()
         self.engine.shutdown()
+        self.background.shutdown()
         super().closeEvent(e)
 
 

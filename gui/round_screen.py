@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from gui import theme
 from gui.board import BoardView
 from gui.round_session import RoundSession
-from gui.tips_panel import TipsPanel, TipView
+from gui.tips_panel import TipsPanel
+from gui.tips_source import TipView
 
 
 class RoundScreen(QWidget):
@@ -83,8 +84,9 @@ class RoundScreen(QWidget):
         self._restart_clock()
         self.board.setFocus(Qt.OtherFocusReason)
 
-    def set_expert_status(self, text: str) -> None:
+    def set_expert_status(self, text: str, detail: str = "") -> None:
         self.expert_status.setText(text)
+        self.expert_status.setToolTip(detail)
 
     # -- board requests ----------------------------------------------------------
     def _assign(self, task: int, worker: int) -> None:
@@ -106,7 +108,7 @@ class RoundScreen(QWidget):
         steps = self.session.end_tick()
         skipped = sum(1 for s in steps if not s.had_choice)
         if skipped and not self.session.model.done:
-            self.board.refuse(f"{skipped} tick{'s' if skipped != 1 else ''} passed while nobody could start a task.")
+            self.board.inform(f"{skipped} tick{'s' if skipped != 1 else ''} passed while nobody could start a task.")
         if self.session.model.done:
             self.clock.stop()
             self.board.set_countdown(None)

@@ -23,8 +23,7 @@ class RoundSession(QObject):
     benchmarksReady = Signal(object)   # {"expert": value or None, "optimum": value or None}
     completed = Signal()               # round over and every decision stored
 
-    def __init__(self, model: RoundModel, engine: EngineClient | None, store=None, round_id: int | None = None,
-                 tips: list | None = None):
+    def __init__(self, model: RoundModel, engine: EngineClient | None, store=None, round_id: int | None = None):
         super().__init__()
         self.model, self.engine, self.store, self.round_id = model, engine, store, round_id
         self.scored: list[ScoredTick] = []
@@ -40,9 +39,12 @@ class RoundSession(QObject):
             engine.scoreFailed.connect(self._on_score_failed)
             engine.summaryReady.connect(self._on_summary)
             engine.unavailable.connect(self._on_unavailable)
-        if store is not None and round_id is not None:
-            for tip in tips or ():
-                store.record_tip(round_id, model.tick, getattr(tip, "rule", ""), getattr(tip, "text", str(tip)))
+
+    def record_tips(self, tips: list) -> None:
+        """The tips on screen from this tick on, kept with the round (what a supervisor sees)."""
+        if self.store is not None and self.round_id is not None and not self._closed:
+            for tip in tips:
+                self.store.record_tip(self.round_id, self.model.tick, tip.rule, tip.text)
 
     # -- the trainee's moves -----------------------------------------------------
     def assign(self, task: int, worker: int) -> str | None:
@@ -113,7 +115,8 @@ class RoundSession(QObject):
     def _on_unavailable(self, why: str) -> None:
         for rid in list(self.outstanding):
             self._on_score_failed(rid, why)
-        self.feedback.emit("", f"The expert is not available, so moves are not scored: {why}")
+        # the first clause is the reason; what follows is advice for whoever trains experts
+        self.feedback.emit("", f"Moves are not scored in this round: {why.split(';')[0]}.")
 
     def _on_summary(self, rid: int, result) -> None:
         if rid != self._summary_id:
@@ -128,7 +131,7 @@ class RoundSession(QObject):
             self.store.record_decision(self.round_id, step.state.tick, step.decision, score, think_seconds=think)
 
     def _maybe_complete(self) -> None:
-        waiting_summary = self.engine is not None and not self.engine.failure and self.benchmarks is None
+        waiting_summary = self.engine is not None and self.benchmarks is None
         if self._closed or not self.model.done or self.outstanding or waiting_summary:
             return
         self._finish()

@@ -142,6 +142,7 @@ class SummaryScreen(QWidget):
         self.costly_rows.setVerticalSpacing(8)
         self.costly_rows.setColumnStretch(0, 1)
         self.costly_lay.addLayout(self.costly_rows)
+        self.costly_lay.addStretch(1)
         root.addWidget(costly, 1)
 
         buttons = QHBoxLayout()
@@ -176,11 +177,11 @@ class SummaryScreen(QWidget):
         self.you.setText(outcome_words(k, value))
         self.you_note.setText(f"{k.served_count(m.state)} of {k.n_orders} dishes served")
         bench = s.benchmarks or {}
-        waiting = s.benchmarks is None and s.engine is not None and not s.engine.failure
+        waiting = s.benchmarks is None and s.engine is not None
         expert, optimum = bench.get("expert"), bench.get("optimum")
         self.expert.setText("…" if waiting and expert is None else outcome_words(k, expert))
         self.expert_note.setText(self._versus(k, value, expert) if expert is not None else
-                                 ("working it out…" if waiting else "no expert for this scenario"))
+                                 ("working it out…" if waiting else "no trained expert for this scenario"))
         self.optimum.setText("…" if waiting and optimum is None else outcome_words(k, optimum))
         self.optimum_note.setText(self._versus(k, value, optimum) if optimum is not None else
                                   ("working it out…" if waiting else
@@ -213,8 +214,13 @@ class SummaryScreen(QWidget):
                 item.widget().deleteLater()
         self.replay_buttons = []
         if not ticks:
-            empty = QLabel("No costly decisions: every move was as good as the expert's." if self.session.scored
-                           else "Nothing scored yet.")
+            if self.session.scored:
+                words = "No costly decisions: every move was as good as the expert's."
+            elif self.session.pending_scores:
+                words = "Your decisions are still being scored…"
+            else:
+                words = "Your decisions could not be scored in this round (no trained expert for this scenario)."
+            empty = QLabel(words)
             empty.setObjectName("muted")
             self.costly_rows.addWidget(empty, 0, 0)
             return

@@ -17,7 +17,7 @@ from tests.gui_helpers import FakeScorer, drop
 @pytest.fixture
 def window(qtbot, tmp_path):
     settings = tmp_path / "settings.json"
-    settings.write_text(json.dumps({"seconds_per_tick": 0, "condition": "mined"}))
+    settings.write_text(json.dumps({"seconds_per_tick": 0, "condition": "none"}))
     w = MainWindow(db=f"sqlite:///{tmp_path / 'records.db'}", settings_path=settings, scorer_factory=FakeScorer)
     qtbot.addWidget(w)
     w.show()

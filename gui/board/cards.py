@@ -12,7 +12,7 @@ from gui.board.shapes import draw_task_icon
 
 TASK_MIME = "application/x-kitchen-coach-task"
 CHIP_HEIGHT = 34
-CARD_WIDTH = 236
+CARD_WIDTH = 212
 
 
 def task_mime(task: int) -> QMimeData:
@@ -40,7 +40,7 @@ class TaskChip(QWidget):
         self.state_key, self.detail, self.selected, self.draggable = "waiting", "", False, False
         self._press: QPoint | None = None
         self.setFixedHeight(CHIP_HEIGHT)
-        self.setMinimumWidth(150)
+        self.setMinimumWidth(140)
         self.setAttribute(Qt.WA_Hover)
 
     def sizeHint(self):

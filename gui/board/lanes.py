@@ -42,10 +42,10 @@ class WorkerLane(QFrame):
         self.worker = worker
         self.setObjectName("panel")
         self.setAcceptDrops(True)
-        self.setMinimumHeight(70)
+        self.setMinimumHeight(58)
         self._pending_task: int | None = None
         lay = QHBoxLayout(self)
-        lay.setContentsMargins(theme.PAD, 8, theme.PAD, 8)
+        lay.setContentsMargins(theme.PAD, 6, theme.PAD, 6)
         lay.setSpacing(theme.SPACING)
         lay.addWidget(NumberBadge(worker + 1))
         who = QVBoxLayout()
@@ -57,7 +57,7 @@ class WorkerLane(QFrame):
         who.addWidget(self.name_label)
         who.addWidget(self.role_label)
         box = QWidget()
-        box.setFixedWidth(220)
+        box.setFixedWidth(190)
         box.setLayout(who)
         lay.addWidget(box)
         self.slot = QWidget()

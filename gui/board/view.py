@@ -83,7 +83,7 @@ class BoardView(QWidget):
         h = QHBoxLayout(header)
         h.setContentsMargins(16, 10, 16, 10)
         h.setSpacing(28)
-        tick_box, self.tick_label = _stat("tick")
+        tick_box, self.tick_label = _stat("current tick")
         score_box, self.score_label = _stat("turns so far")
         self.score_name = score_box.findChildren(QLabel)[1]
         served_box, self.served_label = _stat("dishes served")
@@ -124,6 +124,10 @@ class BoardView(QWidget):
         scroll.setWidget(self.orders_area)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setMinimumHeight(180)
+        scroll.viewport().setAutoFillBackground(False)
+        self.orders_area.setAutoFillBackground(False)
+        self.orders_area.setObjectName("ordersArea")
+        self.orders_area.setStyleSheet("#ordersArea { background: transparent; }")
         root.addWidget(scroll, 1)
 
         workers_title = QLabel("Workers")
@@ -248,9 +252,15 @@ class BoardView(QWidget):
 
     def refuse(self, reason: str) -> None:
         """Show why a drop or key press was refused, for a few seconds."""
-        self.message.setText("✋ " + reason)
+        self.message.setText("Not allowed: " + reason)
         self.message.setStyleSheet("padding: 4px 10px; border-radius: 6px; "
                                    "background: #ffe3e3; color: #a61e1e; font-weight: 600;")
+        self._message_timer.start()
+
+    def inform(self, text: str) -> None:
+        """A passing remark (not an error), for a few seconds."""
+        self.message.setText(text)
+        self.message.setStyleSheet(f"padding: 4px 10px; border-radius: 6px; background: #e7f0ff; color: {theme.INK};")
         self._message_timer.start()
 
     def _hint(self) -> None:
