@@ -84,9 +84,14 @@ def connect(url: str | None = None, upgrade: bool = True, target: str = "head") 
         if current is not None and not upgrade:
             engine.dispose()
             raise StoreError(f"the database {path or url} has an older schema ({current}); open it with upgrading on")
-        if path is not None and current is not None and path.exists():
-            backup(path, current)
-        _migrate(engine, target)
+        try:
+            if path is not None and current is not None and path.exists():
+                backup(path, current)
+            _migrate(engine, target)
+        except (SQLAlchemyError, sqlite3.Error, OSError) as e:
+            engine.dispose()
+            raise StoreError(f"could not bring the database {path or url} up to date: {_first_line(e)} "
+                             "(nothing was changed)") from None
     return engine
 
 
