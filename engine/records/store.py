@@ -1,7 +1,8 @@
 """The records API that the app, the supervisor desk and the commands use.
 
 `open_store(url)` gives a `Store`. Every method is one unit of work in its own
-`with Session.begin()` and returns plain frozen objects, never ORM rows, so
+transaction (`with Session.begin()`, or a Core `engine.begin()` on the per-tick
+write path) and returns plain frozen objects, never ORM rows, so
 callers hold nothing tied to a database session or a thread. A decision is
 committed when `record_decision` returns: a crash loses at most the tick being
 played. The engine thread never calls this; the GUI thread stores what the
