@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
             from gui.round_screen import RoundScreen
             self._round_screen = RoundScreen()
             self._round_screen.roundOver.connect(self._show_summary)
+            self._round_screen.leaveRequested.connect(self.leave_round)
             self.stack.addWidget(self._round_screen)
         return self._round_screen
 
@@ -228,6 +229,13 @@ class MainWindow(QMainWindow):
 
     def _next_round(self) -> None:
         self.start_round(self.trainee, self._next_key())
+
+    def leave_round(self) -> None:
+        """Back to the start; an unfinished round stays open in the records, offered for resumption."""
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        self.show_start()
 
     def show_start(self) -> None:
         if self._round_screen is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui import theme
 from gui.board import BoardView
@@ -43,6 +43,12 @@ class RoundScreen(QWidget):
         self.expert_status = QLabel()
         self.expert_status.setObjectName("muted")
         top.addWidget(self.expert_status, 0, Qt.AlignBottom)
+        top.addSpacing(12)
+        self.leave_button = QPushButton("Leave round")
+        self.leave_button.setToolTip("Back to the start screen; the round is kept and can be resumed")
+        self.leave_button.setFocusPolicy(Qt.NoFocus)
+        self.leave_button.clicked.connect(self.leaveRequested)
+        top.addWidget(self.leave_button, 0, Qt.AlignBottom)
         left.addLayout(top)
         self.board = BoardView()
         left.addWidget(self.board, 1)

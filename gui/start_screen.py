@@ -137,22 +137,26 @@ class StartScreen(QWidget):
         self.scenarios.currentItemChanged.connect(lambda *_: self._refresh_summary())
         self._fill_scenarios()
 
+    def _header(self, text: str) -> None:
+        header = QListWidgetItem(text)
+        header.setFlags(Qt.NoItemFlags)
+        f = header.font()
+        f.setBold(True)
+        header.setFont(f)
+        self.scenarios.addItem(header)
+
     def _fill_scenarios(self) -> None:
         self.scenarios.clear()
         step = 0
         shown_more = False
+        self._header("Research sequence")
         for key, name, in_seq in scenario_menu():
             if in_seq:
                 step += 1
-                text = f"{step}. {name}"
+                text = f"    {step}. {name}"
             else:
                 if not shown_more:
-                    header = QListWidgetItem("More scenarios")
-                    header.setFlags(Qt.NoItemFlags)
-                    f = header.font()
-                    f.setBold(True)
-                    header.setFont(f)
-                    self.scenarios.addItem(header)
+                    self._header("More scenarios")
                     shown_more = True
                 text = f"    {name}"
             item = QListWidgetItem(text)
