@@ -37,7 +37,7 @@ from engine.simulator import IDLE, Kitchen
 @dataclass
 class Settings:
     rollouts: int = 32           # N
-    lr: float = 3e-3             # Adam
+    lr: float = 1e-2             # Adam (3e-3 settled on 11 turns on burger; 1e-2 finds the optimum 10)
     gamma: float = 1.0
     entropy: float = 0.02        # entropy bonus, halved every entropy_half_life iterations ...
     entropy_end: float = 0.002   # ... down to this floor (by iteration, not time: runs replay exactly)
@@ -245,8 +245,8 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
             break
         if gap is not None and gap <= 1e-9:
             break  # the optimum itself: nothing left to learn
-        if settled >= s.patience:
-            break  # converged
+        if settled >= s.patience and (optimal is None or scenario.stochastic):
+            break  # converged (with a known optimum not yet reached, keep exploring to the budget)
     if bar is not None:
         bar.close()
     g = greedy_value(scenario, net.numpy_scorer(), s.eval_episodes)
