@@ -37,7 +37,8 @@ def _reset(plot: pg.PlotItem, title: str, left: str, bottom: str = "round") -> N
     plot.getViewBox().setMouseEnabled(x=False, y=False)
     plot.enableAutoRange()  # a previous figure on this plot may have fixed its range
     plot.getAxis("bottom").setTicks(None)
-    plot.addLegend(offset=(-10, 10), labelTextColor=theme.INK, labelTextSize="10pt",
+    # one row of keys along the top left, above the data (the y ranges leave headroom for it)
+    plot.addLegend(offset=(8, 4), labelTextColor=theme.INK, labelTextSize="10pt", colCount=4,
                    brush=pg.mkBrush(255, 255, 255, 220))
 
 
@@ -68,6 +69,10 @@ def outcome_plot(plot: pg.PlotItem, rounds: list[RoundRow], scenario_name: str |
     opt = [(r.number, r.optimum) for r in rows if r.optimum is not None]
     if opt:
         plot.plot(*zip(*opt), pen=pg.mkPen(OPTIMUM_COLOUR, width=2, style=Qt.DotLine), name="optimum")
+    values = [r.value for r in rows] + [v for _, v in ex] + [v for _, v in opt]
+    low, high = min(values), max(values)
+    span = max(1.0, high - low)
+    plot.setYRange(low - 0.1 * span, high + 0.35 * span, padding=0)
     _integer_ticks(plot, x)
 
 
@@ -82,10 +87,10 @@ def suboptimal_plot(plot: pg.PlotItem, rounds: list[RoundRow], tips: list[TipRow
     bars = pg.BarGraphItem(x=x, height=y, width=0.6, brush=pg.mkBrush(BAR_COLOUR), pen=pg.mkPen(None))
     plot.addItem(bars)
     plot.legend.addItem(bars, "% suboptimal")
-    top = max(10.0, float(y.max()) * 1.25)
+    top = max(10.0, float(y.max()) * 1.45)
     shown = sorted({t.round_number for t in tips})
     if shown:
-        plot.plot(shown, [top * 0.93] * len(shown), pen=None, symbol="t", symbolSize=11,
+        plot.plot(shown, [top * 0.82] * len(shown), pen=None, symbol="t", symbolSize=11,
                   symbolBrush=TIP_COLOUR, symbolPen=None, name="tip shown")
     plot.setYRange(0, top, padding=0)
     _integer_ticks(plot, x)
@@ -105,6 +110,7 @@ def group_plot(plot: pg.PlotItem, trainees: list[TraineeReport]) -> None:
     if not by_number:
         return
     xs = sorted(by_number)
+    plot.setYRange(0, max(10.0, max(max(v) for v in by_number.values()) * 1.2), padding=0)
     plot.plot(xs, [float(np.mean(by_number[n])) for n in xs], pen=pg.mkPen(TRAINEE_COLOUR, width=3),
               symbol="o", symbolSize=7, symbolBrush=TRAINEE_COLOUR, symbolPen=None, name="group mean")
     _integer_ticks(plot, xs)

@@ -112,11 +112,11 @@ class ReplayViewer(QWidget):
         self._build_graph()
 
         bar = QHBoxLayout()
-        self.first_button = QPushButton("⏮")
+        self.first_button = QPushButton("⇤ First")
         self.prev_button = QPushButton("◀ Back")
         self.play_button = QPushButton("▶ Play")
         self.next_button = QPushButton("Forward ▶")
-        self.last_button = QPushButton("⏭")
+        self.last_button = QPushButton("Last ⇥")
         for b, slot in ((self.first_button, lambda: self.set_index(0)), (self.prev_button, self.step_back),
                         (self.play_button, self.toggle_play), (self.next_button, self.step_forward),
                         (self.last_button, lambda: self.set_index(len(self.states) - 1))):
@@ -148,7 +148,7 @@ class ReplayViewer(QWidget):
     # -- the evaluation graph ----------------------------------------------------
     def _build_graph(self) -> None:
         p = self.graph.getPlotItem()
-        p.setTitle("Cumulative regret (costly decisions marked) · click to jump", color=theme.INK, size="10pt")
+        p.setTitle("Cumulative regret · click to jump", color=theme.INK, size="10pt")
         p.setLabel("left", f"regret ({self.unit})")
         p.setLabel("bottom", "tick")
         p.getViewBox().setMouseEnabled(x=False, y=False)

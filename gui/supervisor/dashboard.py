@@ -1,0 +1,129 @@
+"""One trainee's progress: outcome per round against the expert and the
+optimum, % suboptimal decisions per round (tips shown marked), the rounds,
+the most frequent mistakes and which tips were shown when. The figures come
+from gui/reports/data.py, the same that the reports print."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+from gui import theme
+from gui.reports import plots
+from gui.reports.data import TraineeReport
+
+
+def _fmt(x, digits: int = 0) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.{digits}f}" if digits else f"{x:g}"
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SingleSelection)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+    t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.Stretch)
+    return t
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], right: set[int]) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if c in right:
+                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            table.setItem(r, c, item)
+
+
+class Dashboard(QWidget):
+    replayRequested = Signal(int)   # round id
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.report: TraineeReport | None = None
+        root = QVBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 10)
+        root.setSpacing(8)
+        head = QHBoxLayout()
+        self.title = QLabel("Pick a trainee")
+        self.title.setObjectName("title")
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(QLabel("Scenario:"))
+        self.scenario = QComboBox()
+        self.scenario.currentIndexChanged.connect(self._draw_outcome)
+        head.addWidget(self.scenario)
+        root.addLayout(head)
+        self.summary = QLabel()
+        self.summary.setObjectName("muted")
+        self.summary.setWordWrap(True)
+        root.addWidget(self.summary)
+        figs = QHBoxLayout()
+        self.outcome = pg.PlotWidget(background="w")
+        self.suboptimal = pg.PlotWidget(background="w")
+        for w in (self.outcome, self.suboptimal):
+            w.setMinimumHeight(240)
+            w.getPlotItem().hideButtons()
+            figs.addWidget(w, 1)
+        root.addLayout(figs, 3)
+        self.tabs = QTabWidget()
+        self.rounds = _table(["#", "started (UTC)", "scenario", "outcome", "expert", "optimum", "decided",
+                              "% subopt.", "regret", "tips"], 2)
+        self.rounds.setToolTip("Double-click a round to replay it")
+        self.rounds.cellDoubleClicked.connect(self._replay_row)
+        self.mistakes = _table(["mistake", "times", "regret"], 0)
+        self.tips = _table(["round", "tick", "tip"], 2)
+        self.tabs.addTab(self.rounds, "Rounds (double-click to replay)")
+        self.tabs.addTab(self.mistakes, "Most frequent mistakes")
+        self.tabs.addTab(self.tips, "Tips shown")
+        root.addWidget(self.tabs, 2)
+
+    def set_report(self, report: TraineeReport) -> None:
+        self.report = report
+        self.title.setText(report.name)
+        n = len(report.rounds)
+        latest = report.latest
+        bits = [f"{n} round{'s' if n != 1 else ''}"]
+        if latest is not None:
+            bits.append(f"latest: {_fmt(latest.value)} {latest.unit} in {latest.scenario_name}")
+        scored = [r for r in report.rounds if r.scored]
+        if scored:
+            bad = sum(r.suboptimal for r in scored)
+            bits.append(f"{100.0 * bad / sum(r.scored for r in scored):.1f}% of scored decisions suboptimal overall")
+        bits.append(f"{len(report.tips)} tip(s) shown")
+        self.summary.setText(" · ".join(bits))
+        self.scenario.blockSignals(True)
+        self.scenario.clear()
+        names = {r.scenario: r.scenario_name for r in report.rounds}
+        for key in report.scenarios():
+            self.scenario.addItem(names[key], key)
+        self.scenario.blockSignals(False)
+        self._draw_outcome()
+        plots.suboptimal_plot(self.suboptimal.getPlotItem(), report.rounds, report.tips)
+        _fill(self.rounds, [[str(r.number), r.started_at.strftime("%Y-%m-%d %H:%M"), r.scenario_name,
+                             _fmt(r.value) + ("" if r.finished else " (unfinished)"), _fmt(r.expert_value),
+                             _fmt(r.optimum), str(r.decisions), _fmt(r.suboptimal_pct, 1), _fmt(r.total_regret, 1),
+                             str(r.tips)] for r in report.rounds], {0, 3, 4, 5, 6, 7, 8, 9})
+        _fill(self.mistakes, [[m.label, str(m.count), _fmt(m.regret, 1)] for m in report.mistakes], {1, 2})
+        _fill(self.tips, [[str(t.round_number), str(t.tick + 1), t.text] for t in report.tips], {0, 1})
+        for table in (self.rounds, self.mistakes, self.tips):
+            table.setStyleSheet(f"QTableWidget {{ alternate-background-color: {theme.PAPER}; }}")
+            table.setAlternatingRowColors(True)
+
+    def _draw_outcome(self) -> None:
+        if self.report is None:
+            return
+        key = self.scenario.currentData()
+        rows = [r for r in self.report.rounds if r.scenario == key]
+        plots.outcome_plot(self.outcome.getPlotItem(), rows, self.scenario.currentText() or None)
+
+    def _replay_row(self, row: int, _column: int) -> None:
+        if self.report is not None and 0 <= row < len(self.report.rounds):
+            self.replayRequested.emit(self.report.rounds[row].id)

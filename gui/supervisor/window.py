@@ -1,0 +1,189 @@
+"""The supervisor's desk: trainees on the left, the selected trainee's
+progress dashboard and any opened replays on the right, report exports at
+the top. It opens only for a supervisor whose password the store accepts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
+                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from gui.reports.data import GroupReport, gather
+from gui.supervisor.dashboard import Dashboard
+from gui.supervisor.trainee_list import TraineeList
+from gui.theme import STYLE_SHEET
+
+
+class SupervisorWindow(QMainWindow):
+    def __init__(self, store, name: str, password: str, parent=None):
+        super().__init__(parent)
+        # The gate: raises StoreError for anyone but a supervisor with this password.
+        self.supervisor = store.require_supervisor(name, password)
+        self.store = store
+        self.job = None
+        self.data: GroupReport | None = None
+        self.setWindowTitle(f"Kitchen Coach · supervisor's desk · {self.supervisor.name}")
+        self.setStyleSheet(STYLE_SHEET)
+        self.resize(1280, 800)
+
+        page = QWidget()
+        page.setObjectName("page")
+        root = QVBoxLayout(page)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        top = QFrame()
+        top.setObjectName("topbar")
+        bar = QHBoxLayout(top)
+        bar.setContentsMargins(14, 8, 14, 8)
+        title = QLabel("Supervisor's desk")
+        title.setObjectName("section")
+        bar.addWidget(title)
+        self.where = QLabel(store.url)
+        self.where.setObjectName("muted")
+        bar.addWidget(self.where, 1)
+        self.refresh_button = QPushButton("Refresh")
+        self.export_one = QPushButton("Report for this trainee…")
+        self.export_all = QPushButton("Report for all trainees…")
+        self.cancel_button = QPushButton("Cancel")
+        self.progress = QProgressBar()
+        self.progress.setFixedWidth(160)
+        self.progress.setTextVisible(False)
+        self.status = QLabel()
+        self.status.setObjectName("muted")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_one.clicked.connect(lambda: self._ask_export(self.trainees.current()))
+        self.export_all.clicked.connect(lambda: self._ask_export(None))
+        self.cancel_button.clicked.connect(self.cancel_export)
+        for w in (self.refresh_button, self.export_one, self.export_all, self.progress, self.cancel_button):
+            bar.addWidget(w)
+        root.addWidget(top)
+        root.addWidget(self.status)
+        self.status.setContentsMargins(14, 2, 14, 2)
+
+        split = QSplitter(Qt.Horizontal)
+        self.trainees = TraineeList()
+        self.trainees.setMinimumWidth(360)
+        self.trainees.traineeSelected.connect(self.show_trainee)
+        split.addWidget(self.trainees)
+        self.tabs = QTabWidget()
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabCloseRequested.connect(self._close_tab)
+        self.dashboard = Dashboard()
+        self.dashboard.replayRequested.connect(self.open_replay)
+        self.tabs.addTab(self.dashboard, "Progress")
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(1, 1)
+        split.setSizes([370, 910])
+        root.addWidget(split, 1)
+        self.setCentralWidget(page)
+        self._busy(False)
+        self.refresh()
+
+    # -- data ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.data = gather(self.store)
+        self.trainees.set_trainees(self.data.trainees)
+        if not self.data.trainees:
+            self.status.setText("No trainees yet: rounds appear here once trainees play.")
+        self.export_one.setEnabled(bool(self.data.trainees) and not self._exporting())
+        self.export_all.setEnabled(bool(self.data.trainees) and not self._exporting())
+
+    def show_trainee(self, name: str) -> None:
+        report = next((t for t in self.data.trainees if t.name == name), None) if self.data else None
+        if report is not None:
+            self.dashboard.set_report(report)
+            self.tabs.setCurrentWidget(self.dashboard)
+
+    def open_replay(self, round_id: int):
+        from gui.supervisor.replay import ReplayViewer
+
+        viewer = ReplayViewer(self.store, round_id)
+        info = viewer.record.info
+        self.tabs.addTab(viewer, f"Replay: {info.person}, round {info.id}")
+        self.tabs.setCurrentWidget(viewer)
+        viewer.setFocus()
+        return viewer
+
+    def _close_tab(self, i: int) -> None:
+        w = self.tabs.widget(i)
+        if w is not self.dashboard:
+            self.tabs.removeTab(i)
+            w.deleteLater()
+
+    # -- reports -------------------------------------------------------------------
+    def _ask_export(self, trainee: str | None) -> None:
+        stem = (trainee or "all-trainees").replace(" ", "-").lower()
+        path, _ = QFileDialog.getSaveFileName(self, "Export a progress report", str(Path.home() / f"{stem}.pdf"),
+                                              "PDF report (*.pdf);;CSV, one row per round (*.csv)")
+        if path:
+            self.export(Path(path), trainee)
+
+    def export(self, out: Path, trainee: str | None = None):
+        """Start exporting in the background; returns the job (its `finished`
+        and `failed` signals say how it went)."""
+        from gui.reports.job import ReportJob
+
+        if self._exporting():
+            self.status.setText("A report is still being written.")
+            return self.job
+        self.job = ReportJob(self.store, out, trainee, self)
+        self.job.progress.connect(self._progress)
+        self.job.finished.connect(self._exported)
+        self.job.failed.connect(self._failed)
+        self._busy(True)
+        self.status.setText(f"Writing {out.name}…")
+        self.job.start()
+        return self.job
+
+    def cancel_export(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+        self._busy(False)
+        self.status.setText("Export cancelled.")
+
+    def _exporting(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def _busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        has = bool(self.data and self.data.trainees)
+        self.export_one.setEnabled(not busy and has)
+        self.export_all.setEnabled(not busy and has)
+        if busy:
+            self.progress.setRange(0, 0)
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        self.status.setText(f"{what.capitalize()}… {done} / {total}" if total else f"{what.capitalize()}…")
+
+    def _exported(self, done: dict) -> None:
+        self._busy(False)
+        size = f"{done['pages']} pages" if "pages" in done else f"{done['rows']} rows"
+        self.status.setText(f"Wrote {done['file']} ({size}, {done['trainees']} trainee(s), {done['rounds']} rounds).")
+
+    def _failed(self, message: str) -> None:
+        self._busy(False)
+        self.status.setText(f"The report was not written: {message}")
+
+    def closeEvent(self, e):
+        if self.job is not None:
+            self.job.cancel()
+            self.job.wait()
+        super().closeEvent(e)
+
+
+def open_desk(store, parent=None) -> SupervisorWindow | None:
+    """Ask for the supervisor's password (or create the first supervisor), then open the desk."""
+    from gui.supervisor.login import LoginDialog
+
+    dialog = LoginDialog(store, parent)
+    if not dialog.exec():
+        return None
+    window = SupervisorWindow(store, dialog.person.name, dialog.password, parent)
+    window.show()
+    return window
