@@ -186,8 +186,8 @@ class TickView:
             finish = self.ready[:, None] / scale + D                 # [W, n]
             mine = t / scale + D[w]
             if k.n_workers > 1:
-                others = np.delete(finish, w, axis=0).min(axis=0)
-                lead = others - mine
+                finish[w] = np.inf
+                lead = finish.min(axis=0) - mine
             else:
                 lead = np.full(n, CLIP)
             slower = D[w] - tb.fastest[idx]
