@@ -100,14 +100,17 @@ def trained(tmp_path):
     return sc, p, path
 
 
-def test_save_load_gives_the_same_decisions(trained):
-    sc, p, path = trained
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(SCENARIOS), weights=st.integers(0, 10_000), seed=st.integers(0, 10_000))
+def test_save_load_gives_the_same_decisions(tmp_path, name, weights, seed):
+    sc = load_scenario(name)
+    p = net(weights)
+    path = save_expert(tmp_path / f"{sc.key}.pt", p, sc, {"note": "test"})
     loaded = load_expert(path, sc)
     original = Expert(p)
-    for seed in range(3):
-        k, states = states_of(sc, seed)
-        for s in states:
-            assert loaded(k, s, None) == original(k, s, None)
+    k, states = states_of(sc, seed)
+    for s in states:
+        assert loaded(k, s, None) == original(k, s, None)
     record = json.loads(path.with_suffix(".json").read_text())
     assert record["scenario_hash"] == sc.content_hash and record["note"] == "test"
 
@@ -117,10 +120,13 @@ def test_refuses_missing_file(tmp_path):
         load_expert(tmp_path / "nothing.pt", load_scenario("burger"))
 
 
-def test_refuses_tampered_weights(trained):
-    sc, _, path = trained
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(where=st.floats(0, 1, exclude_max=True), flip=st.integers(1, 255))
+def test_refuses_tampered_weights(tmp_path, where, flip):
+    sc = load_scenario("burger")
+    path = save_expert(tmp_path / "burger.pt", net(5), sc, {})
     data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0xFF
+    data[int(where * len(data))] ^= flip
     path.write_bytes(bytes(data))
     with pytest.raises(ExpertError, match="differ from those its training record"):
         load_expert(path, sc)
