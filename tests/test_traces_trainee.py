@@ -28,15 +28,15 @@ def server_cook_share(rounds):
 
 
 @pytest.fixture(scope="module")
-def burger():
+def research():
     torch.set_num_threads(1)
-    return load_scenario("burger")
+    return load_scenario("research-normal")  # the published kitchen: GAME.md fixes it
 
 
 @pytest.fixture(scope="module")
-def habit_model(burger):
+def habit_model(research):
     habit = habit_policy(greedy_policy, "server", "cook", explore=0.2)
-    data = rounds_of(burger, habit, 40, seed=1)
+    data = rounds_of(research, habit, 40, seed=1)
     assert server_cook_share(data) == 0
     return fit_trainee(data, seed=0)
 
@@ -44,18 +44,18 @@ def habit_model(burger):
 def test_held_out_accuracy_on_a_trainee_with_a_known_habit(habit_model):
     m = habit_model.metrics
     assert m["held_out_rounds"] == 8 and m["held_out_choices"] > 50
-    # the habit policy follows greedy 80% of the time; uniform guessing gets about a quarter
+    # the habit policy follows greedy 80% of the time; uniform guessing gets under a half
     assert m["held_out_accuracy"] >= 0.7
-    assert m["held_out_accuracy"] > 2.5 * m["held_out_chance"]
+    assert m["held_out_accuracy"] > m["held_out_chance"] + 0.3
 
 
-def test_the_this_trainee_condition_reproduces_the_habit(burger, habit_model):
-    simulated = rounds_of(burger, habit_model.policy(), 40, seed=7)
+def test_the_this_trainee_condition_reproduces_the_habit(research, habit_model):
+    simulated = rounds_of(research, habit_model.policy(), 40, seed=7)
     assert server_cook_share(simulated) <= 0.01
     # and the same training on a trainee without the habit does let the server cook
-    free = rounds_of(burger, habit_policy(greedy_policy, "nobody", "cook", explore=0.2), 40, seed=2)
+    free = rounds_of(research, habit_policy(greedy_policy, "nobody", "cook", explore=0.2), 40, seed=2)
     assert server_cook_share(free) > 0.03
-    free_sim = rounds_of(burger, fit_trainee(free, seed=0).policy(), 40, seed=7)
+    free_sim = rounds_of(research, fit_trainee(free, seed=0).policy(), 40, seed=7)
     assert server_cook_share(free_sim) > 0.02
 
 
@@ -72,12 +72,12 @@ def test_policy_protocol_gives_legal_decisions_on_other_scenarios(habit_model):
         assert final.done and s.done
 
 
-def test_saved_model_decides_the_same(habit_model, tmp_path, burger):
+def test_saved_model_decides_the_same(habit_model, tmp_path, research):
     path = tmp_path / "ann.pt"
     habit_model.save(path)
     back = load_trainee(path)
     assert back.metrics == habit_model.metrics
-    k = Kitchen(burger, 0)
+    k = Kitchen(research, 0)
     s = k.initial_state()
     c1, p1 = habit_model.probabilities(k, s, 0, (), (1, 2))
     c2, p2 = back.probabilities(k, s, 0, (), (1, 2))
@@ -86,6 +86,6 @@ def test_saved_model_decides_the_same(habit_model, tmp_path, burger):
     assert greedy(k, s, None) == greedy(k, s, None)
 
 
-def test_nothing_to_learn_is_refused(burger):
+def test_nothing_to_learn_is_refused(research):
     with pytest.raises(ValueError, match="no rounds"):
         fit_trainee([])
