@@ -51,7 +51,8 @@ class ReportJob(QObject):
         try:
             self.format = report_format(self.out)
         except ReportError as e:
-            self.failed.emit(str(e))
+            # later, like every other answer, so a caller may connect after start()
+            QTimer.singleShot(0, lambda msg=str(e): self.failed.emit(msg))
             return
         self.running = True
         self.progress.emit(0, 0, "reading the records")
