@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.setStyleSheet(STYLE_SHEET)
         self.resize(1280, 800)
-        self.setMinimumSize(1024, 680)
+        self.setMinimumSize(1180, 720)
         self.cli_db = db
         self.settings_path = settings_path
         self.settings: Settings = load_settings(settings_path)

@@ -35,6 +35,7 @@ class RoundScreen(QWidget):
         top = QHBoxLayout()
         self.title = QLabel()
         self.title.setObjectName("title")
+        self.title.setMinimumWidth(0)
         self.who = QLabel()
         self.who.setObjectName("subtitle")
         top.addWidget(self.title)

@@ -13,7 +13,7 @@ class TipsPanel(QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("panel")
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(240)
         self.setMaximumWidth(340)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(14, 12, 14, 12)

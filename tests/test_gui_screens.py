@@ -79,7 +79,7 @@ def test_timed_round_counts_down_and_leaving_keeps_it_resumable(qtbot, window):
     qtbot.mouseClick(s.start_button, Qt.LeftButton)
     board = window.round_screen.board
     assert board.clock.isVisibleTo(board)
-    assert "assemble 1" in board.lanes[0].role_label.text()
+    assert "assemble 1" in board.lanes[0].durations_label.text() and board.lanes[0].durations_label.isVisibleTo(board)
     first = board.countdown.value()
     qtbot.waitUntil(lambda: board.countdown.value() < first, timeout=3000)
     qtbot.mouseClick(window.round_screen.leave_button, Qt.LeftButton)

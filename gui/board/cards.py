@@ -34,8 +34,9 @@ class TaskChip(QWidget):
     """One task: icon, name, state word; `clicked` selects it, dragging starts a QDrag."""
     clicked = Signal(int)
 
-    def __init__(self, task: int, name: str, task_type: str, parent=None):
+    def __init__(self, task: int, name: str, task_type: str, parent=None, hint_width: int = 0):
         super().__init__(parent)
+        self.hint_width = hint_width or CARD_WIDTH - 2 * theme.PAD
         self.task, self.name, self.task_type = task, name, task_type
         self.state_key, self.detail, self.selected, self.draggable = "waiting", "", False, False
         self._press: QPoint | None = None
@@ -44,7 +45,7 @@ class TaskChip(QWidget):
         self.setAttribute(Qt.WA_Hover)
 
     def sizeHint(self):
-        return QSize(CARD_WIDTH - 2 * theme.PAD, CHIP_HEIGHT)
+        return QSize(self.hint_width, CHIP_HEIGHT)
 
     def show_state(self, state_key: str, detail: str, selected: bool, draggable: bool) -> None:
         if (state_key, detail, selected, draggable) != (self.state_key, self.detail, self.selected, self.draggable):

@@ -7,7 +7,7 @@ assigns it, Backspace takes it back, Enter ends the tick."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
 from engine.simulator import Kitchen, State
@@ -82,7 +82,7 @@ class BoardView(QWidget):
         header.setObjectName("panel")
         h = QHBoxLayout(header)
         h.setContentsMargins(16, 10, 16, 10)
-        h.setSpacing(28)
+        h.setSpacing(20)
         tick_box, self.tick_label = _stat("current tick")
         score_box, self.score_label = _stat("turns so far")
         self.score_name = score_box.findChildren(QLabel)[1]
@@ -95,19 +95,23 @@ class BoardView(QWidget):
         self.countdown_label.setObjectName("stat")
         self.countdown = QProgressBar()
         self.countdown.setTextVisible(False)
-        self.countdown.setFixedWidth(160)
+        self.countdown.setFixedWidth(140)
         c.addWidget(self.countdown_label)
         c.addWidget(self.countdown)
         self.clock = clock
         for w in (tick_box, clock, score_box, served_box):
             h.addWidget(w)
+        # room for the widest tick text, so the counter never gets clipped when the window narrows
+        self.tick_label.setMinimumWidth(self.tick_label.fontMetrics().horizontalAdvance("Done · 888 turns") + 8)
         h.addStretch(1)
-        self.clear_button = QPushButton("Clear assignments")
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Take back every assignment of this tick")
         self.clear_button.clicked.connect(self.clearRequested)
         self.end_button = QPushButton("End tick  ⏎")
         self.end_button.setObjectName("primary")
         self.end_button.clicked.connect(self.endTickRequested)
         for b in (self.clear_button, self.end_button):
+            b.setMinimumWidth(b.sizeHint().width())
             b.setFocusPolicy(Qt.NoFocus)
             b.setVisible(not read_only)
             h.addWidget(b)
@@ -115,7 +119,15 @@ class BoardView(QWidget):
 
         orders_title = QLabel("Orders")
         orders_title.setObjectName("section")
-        root.addWidget(orders_title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(orders_title)
+        title_row.addStretch(1)
+        for key in ("waiting", "open", "pending", "busy", "done"):
+            swatch = QLabel(theme.STATE_WORD[key])
+            swatch.setStyleSheet(f"background: {theme.STATE_FILL[key]}; border: 1px solid {theme.STATE_EDGE[key]};"
+                                 " border-radius: 4px; padding: 1px 8px; font-size: 9pt;")
+            title_row.addWidget(swatch)
+        root.addLayout(title_row)
         self.orders_area = _OrdersArea()
         self.orders_area.setAcceptDrops(not read_only)
         self.orders_area.taskDropped.connect(self.unassignRequested)
@@ -123,7 +135,7 @@ class BoardView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.orders_area)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setMinimumHeight(180)
+        scroll.setMinimumHeight(196)
         scroll.viewport().setAutoFillBackground(False)
         self.orders_area.setAutoFillBackground(False)
         self.orders_area.setObjectName("ordersArea")
@@ -133,7 +145,7 @@ class BoardView(QWidget):
         workers_title = QLabel("Workers")
         workers_title.setObjectName("section")
         root.addWidget(workers_title)
-        self.lanes_box = QVBoxLayout()
+        self.lanes_box = QGridLayout()
         self.lanes_box.setSpacing(8)
         root.addLayout(self.lanes_box)
         self.message = QLabel()
@@ -167,6 +179,9 @@ class BoardView(QWidget):
             self.orders_area.flow.addWidget(card)
         show = kitchen.scenario.show_durations
         types = kitchen.scenario.task_types
+        # more than three workers: two columns, so the orders keep their room on a laptop screen
+        columns = 1 if kitchen.n_workers <= 3 else 2
+        rows = -(-kitchen.n_workers // columns)
         for w, worker in enumerate(kitchen.workers):
             durations = " · ".join(f"{t} {worker.durations[t]}" for t in types) if show else None
             lane = WorkerLane(w, worker.name, worker.role, durations)
@@ -174,7 +189,7 @@ class BoardView(QWidget):
             lane.dropped.connect(self.assignRequested)
             lane.undoRequested.connect(self.unassignRequested)
             self.lanes.append(lane)
-            self.lanes_box.addWidget(lane)
+            self.lanes_box.addWidget(lane, w % rows, w // rows)
         makespan = kitchen.scenario.objective == "makespan"
         self.score_name.setText("turns so far" if makespan else "score")
         self.set_countdown(None)
@@ -224,7 +239,7 @@ class BoardView(QWidget):
         if w in self.pending:
             j = self.pending[w]
             task = k.tasks[j]
-            lane.show_task(j, task.name, task.type, "pending", f"order {task.order + 1} · starts now",
+            lane.show_task(j, task.name, task.type, "pending", f"order {task.order + 1} · starts",
                            read_only=self.read_only)
             return
         for j, who in enumerate(state.task_worker):
@@ -233,7 +248,7 @@ class BoardView(QWidget):
                 left = state.task_end[j] - t
                 total = k.duration[w][j]
                 lane.show_task(j, task.name, task.type, "busy",
-                               f"order {task.order + 1} · {left} tick{'s' if left != 1 else ''} left",
+                               f"order {task.order + 1} · {left} left",
                                ticks_left=left, total=total, read_only=self.read_only)
                 return
         free = state.worker_free[w] <= t and not state.done
@@ -268,8 +283,8 @@ class BoardView(QWidget):
         if self.read_only or self.state is None or self.state.done:
             self.message.setText("")
         else:
-            self.message.setText("Drag an open task onto an idle worker, or select it (Tab) and press the "
-                                 "worker's number. Backspace takes it back, Enter ends the tick.")
+            self.message.setText("Drag an open task onto an idle worker, or pick it with Tab and press the "
+                                 "worker's number · Backspace undoes · Enter ends the tick")
 
     # -- selection and keys ---------------------------------------------------
     def _selectable(self, j: int) -> bool:
