@@ -28,8 +28,8 @@ import numpy as np
 
 from engine.scenario import Scenario
 from engine.simulator import Kitchen
-from tips.bandit import TipBandit
-from tips.gains import PlayedRound, Tip, TipStat, cell_stats, merge, mined_tips, situations, top_tips
+from tips.gains import PlayedRound, Tip, TipStat, cell_stats, merge, mined_tips
+from tips.personal import PersonalCoach, population_tips, untipped_cells
 from tips.mining import MinedRules
 from tips.trainees import Habit, SimulatedTrainee, TraineeModel, worst_habits
 
@@ -86,40 +86,16 @@ def population_stats(scenario: Scenario, mined: MinedRules, scorer, s: Experimen
     return merge(parts)
 
 
-class PersonalCoach:
-    """One trainee's tips: a bandit over the tips their own history says would help."""
-
-    def __init__(self, mined: MinedRules, scorer, s: ExperimentSettings, cache):
-        self.mined, self.scorer, self.s, self.cache = mined, scorer, s, cache
-        self.rounds: list[PlayedRound] = []
-        self.bandit = TipBandit()
-        self.shown: list[Tip] = []
-        self.by_key: dict[str, Tip] = {}
-
-    def choose(self, fallback: list[Tip]) -> list[Tip]:
-        if not self.rounds:
-            self.shown = fallback
-            return fallback
-        cells = cell_stats(self.mined, self.scorer, self.rounds[-self.s.history:], self.cache)
-        for st in top_tips(cells, n=len(cells)):
-            # prior: the expected fall in mean regret per situation if the tip is followed
-            self.by_key[st.tip.key] = st.tip
-            self.bandit.add(st.tip.key, sum(st.gains) / max(1, st.situations))
-        keys = self.bandit.choose(self.s.tips_per_round)
-        keys = [k for k in keys if self.bandit.index(k) > 0] or keys[:1]
-        self.shown = [self.by_key[k] for k in keys] or fallback
-        return self.shown
-
-    def learn(self, rnd: PlayedRound) -> None:
-        """Reward each shown tip by the fall in the trainee's mean regret in its situations."""
-        for tip in self.shown if self.rounds else ():
-            if tip.key not in self.bandit.arms:
-                continue
-            before = situations(self.mined, self.scorer, tip, self.rounds[-self.s.history:])
-            now = situations(self.mined, self.scorer, tip, [rnd])
-            if before.situations and now.situations:
-                self.bandit.update(tip.key, before.mean_regret - now.mean_regret)
-        self.rounds.append(rnd)
+def pool(*cell_maps: dict[str, TipStat]) -> dict[str, TipStat]:
+    """Cell stats of several groups added up, key by key."""
+    out: dict[str, TipStat] = {}
+    for cells in cell_maps:
+        for key, c in cells.items():
+            m = out.setdefault(key, TipStat(c.tip))
+            m.add(c)
+            m.rounds += c.rounds
+            m.decisions += c.decisions
+    return out
 
 
 def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentSettings,
@@ -128,7 +104,8 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
     cache: dict = {}
     say = (lambda msg: print(msg, file=progress, flush=True)) if progress else (lambda msg: None)
     say(f"experiment: calibrating population tips on {scenario.key}")
-    population = [st.tip for st in top_tips(population_stats(scenario, mined, scorer, s, cache), s.tips_per_round)]
+    calibration = {st.tip.key: st for st in population_stats(scenario, mined, scorer, s, cache)}
+    population = population_tips(mined, calibration, s.tips_per_round)
     if s.fixed_texts:
         fixed = [Tip(t) for t in s.fixed_texts]
     else:
@@ -136,14 +113,14 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
     out: dict = {}
     for cond in CONDITIONS:
         trainees = make_trainees(scenario, s)
-        coaches = [PersonalCoach(mined, scorer, s, cache) for _ in trainees]
-        pooled: list[PlayedRound] = []
+        coaches = [PersonalCoach(mined, scorer, calibration, cache, s.tips_per_round, s.history) for _ in trainees]
+        pooled: list[tuple[PlayedRound, list[Tip]]] = []
         pop_tips = population
         rows = {"suboptimal_pct": [], "mean_value": [], "tips_shown": []}
         for r in range(s.rounds):
             kitchen = round_kitchen(scenario, s.seed, r)
             bad = total = 0
-            values, shown, played = [], [], []
+            values, shown = [], []
             for t, coach in zip(trainees, coaches):
                 if cond == "none":
                     tips = []
@@ -152,21 +129,20 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
                 elif cond == "mined":
                     tips = pop_tips
                 else:
-                    tips = coach.choose(population)
+                    tips = coach.choose()
                 rnd = play(t, kitchen, tips)
                 for _, _, regret_w in rnd.worker_decisions(scorer):
                     total += 1
                     bad += regret_w > threshold
                 values.append(rnd.final_value)
                 shown.append([tip.text for tip in tips])
-                played.append(rnd)
+                pooled.append((rnd, tips))
                 if cond == "personalised":
                     coach.learn(rnd)
-            pooled += played
             if cond == "mined":
-                recent = pooled[-s.history * len(trainees):]
-                best = top_tips(cell_stats(mined, scorer, recent, cache), s.tips_per_round)
-                pop_tips = [st.tip for st in best] or population
+                # everyone's rounds on their own (no tip covering the cell), with the calibration group
+                recent = untipped_cells(mined, scorer, pooled, cache, s.history * len(trainees))
+                pop_tips = population_tips(mined, pool(calibration, recent), s.tips_per_round) or population
             rows["suboptimal_pct"].append(round(100.0 * bad / total, 2) if total else 0.0)
             rows["mean_value"].append(round(float(np.mean(values)), 3))
             rows["tips_shown"].append(shown)

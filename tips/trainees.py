@@ -8,16 +8,17 @@ and the behaviour the research observed:
   durations. Each time a task finishes it sees how long that worker took and
   updates a running mean (the prior counts as one observation). Beliefs carry
   over from round to round.
-- Greedy and busy. Each idle worker, in random order, picks among the open
-  tasks nobody took yet, or idle. Taking task j is worth
-  `-duration_belief / mean_duration` plus `urgency` times the share of the
-  order still to do; staying idle is worth `-idle_aversion` (people rarely
-  leave a free worker idle: the habit the research set out to correct).
-- Noise. The choice is a softmax over those values with temperature `tau`.
+- Greedy and busy. Like the greedy baseline, the trainee makes the
+  best-looking (idle worker, open task) pair first, then the next among
+  those left, until it stops. A pair is worth `-duration_belief /
+  mean_duration` plus `urgency` times the share of the order still to do;
+  stopping (leaving everyone left idle) is worth `-idle_aversion`: people
+  rarely leave a free worker idle, the habit the research set out to correct.
+- Noise. Each pick is a softmax over those values with temperature `tau`.
 - Habits. A `Habit(role, task_type, strength)` adds `strength` to the value
   of giving that role that type of task: "sends the server to cook", "makes
   the chef plate". Habits do not fade with experience; tips are what fix them.
-- Tips. Before choosing, the worker's situation is checked against the tips
+- Tips. First, each idle worker's situation is checked against the tips
   shown this round, in order; when a tip applies and its action is possible,
   the trainee follows it with probability `follow`.
 """
@@ -130,16 +131,23 @@ class SimulatedTrainee:
         if not idle or not open_:
             return decision
         taken: set[int] = set()
-        for w in self.rng.permutation(idle).tolist():
-            options = [j for j in open_ if j not in taken]
+        for w in self.rng.permutation(idle).tolist():  # tips first, worker by worker
             choice = self._tip_choice(kitchen, state, w, taken)
-            if choice is None:
-                values = np.array([-self.model.idle_aversion] + [self._value(kitchen, state, w, j) for j in options])
-                p = np.exp((values - values.max()) / self.model.tau)
-                choice = ([IDLE] + options)[int(self.rng.choice(len(p), p=p / p.sum()))]
-            decision[w] = choice
-            if choice != IDLE:
-                taken.add(choice)
+            if choice is not None:
+                decision[w] = choice
+                if choice != IDLE:
+                    taken.add(choice)
+        # then the greedy habit, noisily: best-looking (worker, task) pair first, or stop
+        pairs = [(w, j) for w in idle if w not in decision for j in open_ if j not in taken]
+        while pairs:
+            values = np.array([-self.model.idle_aversion] + [self._value(kitchen, state, w, j) for w, j in pairs])
+            p = np.exp((values - values.max()) / self.model.tau)
+            pick = int(self.rng.choice(len(p), p=p / p.sum()))
+            if pick == 0:
+                break
+            w, j = pairs[pick - 1]
+            decision[w] = j
+            pairs = [(u, k) for u, k in pairs if u != w and k != j]
         self._remember(kitchen, state, decision)
         return decision
 
