@@ -102,7 +102,7 @@ class ReportJob(QObject):
             return
         f = self._figures[len(self._images)]
         try:
-            self._images[f.key] = self._renderer.render(f.draw, *f.args)
+            self._images[f.key] = self._renderer.render(f.draw, *f.args, width=f.width)
         except Exception as e:  # noqa: BLE001 -- one line to the supervisor, never a crash
             self._fail(f"drawing the plots failed: {e}")
             return

@@ -28,27 +28,34 @@ class Figure:
     key: tuple
     draw: Callable
     args: tuple
+    width: int = 1800     # pixels: 1800 is 250 dpi across the printed width, 1400 about 200
 
 
 def figures_for(report: GroupReport, scenarios_per_trainee: int = 2) -> list[Figure]:
-    """The plots a report prints. A group report prints the group's plot, and
-    fewer per trainee, so fifty trainees stay a quick export."""
-    group = len(report.trainees) > 1
-    out = [Figure(("group",), plots.group_plot, (report.trainees,))] if group else []
+    """The plots a report prints. One trainee's report: % suboptimal, and the
+    outcome against the expert and the optimum for each of their main
+    scenarios. A group report: the group's plot, then one plot per trainee
+    (% suboptimal; outcomes are in their rounds table), so that fifty
+    trainees stay a quick export."""
+    if len(report.trainees) > 1:
+        return [Figure(("group",), plots.group_plot, (report.trainees,))] + \
+               [Figure((t.name, "suboptimal"), plots.suboptimal_plot, (t.rounds, t.tips), 1400)
+                for t in report.trainees]
+    out = []
     for t in report.trainees:
         out.append(Figure((t.name, "suboptimal"), plots.suboptimal_plot, (t.rounds, t.tips)))
-        for key in t.scenarios()[:1 if group else scenarios_per_trainee]:
+        for key in t.scenarios()[:scenarios_per_trainee]:
             rows = [r for r in t.rounds if r.scenario == key]
             out.append(Figure((t.name, "outcome", key), plots.outcome_plot, (rows, rows[0].scenario_name)))
     return out
 
 
-def render_figures(figures: list[Figure], renderer: "plots.PlotRenderer", width: int = 1800,
+def render_figures(figures: list[Figure], renderer: "plots.PlotRenderer",
                    progress: Progress | None = None) -> dict[tuple, QImage]:
     """GUI thread only (pyqtgraph draws through widgets)."""
     images = {}
     for i, f in enumerate(figures):
-        images[f.key] = renderer.render(f.draw, *f.args, width=width)
+        images[f.key] = renderer.render(f.draw, *f.args, width=f.width)
         if progress:
             progress(i + 1, len(figures), "drawing plots")
     return images
