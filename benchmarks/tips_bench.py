@@ -112,7 +112,7 @@ def experiment_table(scenario, trainees, rounds, seed):
     mine_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     result = run_experiment(sc, mined, scorer_for(expert),
-                            ExperimentSettings(trainees=trainees, rounds=rounds, seed=seed), progress=None)
+                            ExperimentSettings(trainees=trainees, rounds=rounds, seed=seed), progress=False)
     run_s = time.perf_counter() - t0
     print(f"\nSimulated experiment on {scenario}: {trainees} trainees x {rounds} rounds, seed {seed} "
           f"(habits {', '.join(result['habits'])}; rule list {mine_s:.1f} s, experiment {run_s:.1f} s)")

@@ -99,10 +99,10 @@ def pool(*cell_maps: dict[str, TipStat]) -> dict[str, TipStat]:
 
 
 def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentSettings,
-                   progress=sys.stderr) -> dict:
+                   progress: bool = True) -> dict:
     threshold = good_threshold(scorer, scenario)
     cache: dict = {}
-    say = (lambda msg: print(msg, file=progress, flush=True)) if progress else (lambda msg: None)
+    say = (lambda msg: print(msg, file=sys.stderr, flush=True)) if progress else (lambda msg: None)
     say(f"experiment: calibrating population tips on {scenario.key}")
     calibration = {st.tip.key: st for st in population_stats(scenario, mined, scorer, s, cache)}
     population = population_tips(mined, calibration, s.tips_per_round)

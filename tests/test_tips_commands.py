@@ -1,0 +1,78 @@
+"""`kitchen-coach tips` and `kitchen-coach experiment`: the JSON contract, a
+trainee's tips read from the records, and one-line errors."""
+import json
+
+import pytest
+
+from engine.scenario import load_scenario
+from engine.simulator import Kitchen
+from gui.cli import main
+from tips.trainees import Habit, SimulatedTrainee, TraineeModel
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("KITCHEN_COACH_CACHE", str(tmp_path_factory.getbasetemp() / "tips-cache"))
+
+
+def _json(capsys, argv):
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _store_round(db, name, scenario, habit):
+    from engine.records.store import open_store
+
+    with open_store(db) as store:
+        person = store.person(name)
+        session = store.start_session(person, condition="personalised")
+        rid = store.start_round(session, scenario, 0)
+        t = SimulatedTrainee(name, scenario, TraineeModel(habits=(habit,)), seed=3)
+        k = Kitchen(scenario)
+        for s, d in t.play(k):
+            store.record_decision(rid, s.tick, d)
+        store.finish_round(rid)
+
+
+def test_tips_json_contract(capsys):
+    out = _json(capsys, ["tips", "burger", "--json"])
+    assert 2 <= len(out["rules"]) <= 8
+    for r in out["rules"]:
+        assert set(r) >= {"if", "then", "text"} and isinstance(r["if"], list) and r["text"]
+    assert out["rules"][-1]["if"] == [] and out["rules"][-1]["text"].startswith("Otherwise")
+    assert 0.85 <= out["fidelity"] <= 1
+    assert out["top_from"] == "simulated trainees"
+    for t in out["top"]:
+        assert t["gain"] > 0 and 0 < t["frequency"] <= 1 and t["text"]
+
+
+def test_tips_for_a_stored_trainee_and_for_one_without_history(capsys, tmp_path):
+    sc = load_scenario("burger")
+    db = f"sqlite:///{tmp_path / 'records.db'}"
+    _store_round(db, "ann", sc, Habit("server", "cook", 4.0))
+    ann = _json(capsys, ["tips", "burger", "--trainee", "ann", "--db", db, "--json"])
+    assert ann["top_from"] == "trainee" and ann["rounds_used"] == 1
+    new = _json(capsys, ["tips", "burger", "--trainee", "newcomer", "--db", db, "--json"])
+    assert new["top_from"] == "stored trainees"
+    assert ann["rules"] == new["rules"]  # the list is mined once per scenario, cached
+
+
+def test_experiment_json_contract(capsys):
+    out = _json(capsys, ["experiment", "taco-demo", "--trainees", "2", "--rounds", "2", "--seed", "1", "--json"])
+    assert set(out["conditions"]) == {"none", "fixed", "mined", "personalised"}
+    for cond in out["conditions"].values():
+        assert len(cond["suboptimal_pct"]) == 2 and len(cond["mean_value"]) == 2
+        assert all(0 <= x <= 100 for x in cond["suboptimal_pct"])
+        assert all(x >= 1 for x in cond["mean_value"])  # turns of a round
+
+
+def test_text_output_and_errors(capsys):
+    assert main(["tips", "taco-demo"]) == 0
+    out = capsys.readouterr().out
+    assert "Rule list" in out and "fidelity" in out and "gain (turns)" in out
+    assert main(["tips", "no-such-kitchen"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no-such-kitchen" in err[0]
+    with pytest.raises(SystemExit) as e:
+        main(["experiment", "burger", "--trainees", "0", "--rounds", "1"])
+    assert e.value.code == 2
