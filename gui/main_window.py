@@ -199,20 +199,23 @@ class MainWindow(QMainWindow):
         if model.done:
             screen.roundOver.emit()
 
-    def _request_tips(self, trainee: str, scenario) -> None:
+    def _request_tips(self, trainee: str, scenario, panel=None) -> None:
+        """Tips for the round screen (recorded with the round) or, after a round, for the summary."""
         from gui.tips_source import compute_tips
 
         if self._tips_job is not None:
-            self.background.forget(self._tips_job)
-        self._tips_job = self.background.submit(compute_tips, self.store, trainee, scenario, self.settings.condition)
+            self.background.forget(self._tips_job[0])
+        job = self.background.submit(compute_tips, self.store, trainee, scenario, self.settings.condition)
+        self._tips_job = (job, panel)
 
     def _tips_ready(self, job: int, result, error: str) -> None:
-        if job != self._tips_job or self._round_screen is None:
+        if self._tips_job is None or job != self._tips_job[0]:
             return
+        panel = self._tips_job[1] or self.round_screen.tips
         self._tips_job = None
         tips, empty = result if result is not None else ([], f"Tips could not be worked out: {error}")
-        self._round_screen.tips.show_tips(tips, empty)
-        if self.session is not None:
+        panel.show_tips(tips, empty)
+        if panel is self.round_screen.tips and self.session is not None:
             self.session.record_tips(tips)
 
     def _next_key(self) -> str:
@@ -226,6 +229,12 @@ class MainWindow(QMainWindow):
         name = load_scenario(nxt).name if nxt != self.scenario_key else None
         self.summary_screen.show_session(self.session, self.trainee or "", name)
         self.stack.setCurrentWidget(self.summary_screen)
+        panel = self.summary_screen.tips
+        panel.show_tips([], "Working out your tips for the next round…")
+        self.session.completed.connect(
+            lambda: self._request_tips(self.trainee, self.session.model.kitchen.scenario, panel))
+        if self.session._closed:
+            self._request_tips(self.trainee, self.session.model.kitchen.scenario, panel)
 
     def _next_round(self) -> None:
         self.start_round(self.trainee, self._next_key())

@@ -71,6 +71,8 @@ def take(out: Path, scenario: str = "burger") -> list[Path]:
             session.assign(j, w)
         screen.end_tick()
         _wait(app, lambda: not session.outstanding, 60)
+    tips = screen.tips
+    _wait(app, lambda: tips.tips or not tips.empty_text.startswith("Working"), 120)
     decision = greedy_policy(kitchen, model.state, rng)
     if decision:
         w, j = next(iter(decision.items()))
@@ -89,6 +91,8 @@ def take(out: Path, scenario: str = "burger") -> list[Path]:
             session.assign(j, w)
         screen.end_tick()
     _wait(app, lambda: session._closed, 180)
+    after = window.summary_screen.tips
+    _wait(app, lambda: after.tips or not after.empty_text.startswith("Working"), 120)
     window.summary_screen.refresh()
     files.append(_grab(window, out / "summary.png"))
     window.close()

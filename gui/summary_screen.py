@@ -11,6 +11,7 @@ from gui import theme
 from gui.board import BoardView
 from gui.feedback import VERDICTS, ScoredTick, amount, costliest, describe_decision, feedback_line, verdict_counts
 from gui.round_session import RoundSession
+from gui.tips_panel import TipsPanel
 
 
 def outcome_words(kitchen, value) -> str:
@@ -143,7 +144,14 @@ class SummaryScreen(QWidget):
         self.costly_rows.setColumnStretch(0, 1)
         self.costly_lay.addLayout(self.costly_rows)
         self.costly_lay.addStretch(1)
-        root.addWidget(costly, 1)
+        lower = QHBoxLayout()
+        lower.setSpacing(16)
+        lower.addWidget(costly, 1)
+        self.tips = TipsPanel(title="Tips for your next round")
+        self.tips.setMaximumWidth(420)
+        self.tips.setMinimumWidth(320)
+        lower.addWidget(self.tips)
+        root.addLayout(lower, 1)
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -195,6 +203,7 @@ class SummaryScreen(QWidget):
         if s.unscored:
             notes.append(f"{len(s.unscored)} decision(s) could not be scored.")
         self.pending_note.setText(" ".join(notes))
+        self.pending_note.setVisible(bool(notes))
         self._fill_costly(k, costliest(s.scored))
 
     @staticmethod

@@ -10,7 +10,7 @@ from gui.tips_source import TipView
 
 
 class TipsPanel(QFrame):
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, title: str = "Tips for you"):
         super().__init__(parent)
         self.setObjectName("panel")
         self.setMinimumWidth(240)
@@ -18,9 +18,9 @@ class TipsPanel(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(14, 12, 14, 12)
         lay.setSpacing(8)
-        title = QLabel("Tips for you")
-        title.setObjectName("section")
-        lay.addWidget(title)
+        heading = QLabel(title)
+        heading.setObjectName("section")
+        lay.addWidget(heading)
         self.body = QWidget()
         self.body.setObjectName("tipsBody")
         self.body.setStyleSheet(f"#tipsBody {{ background: {theme.CARD}; }}")
