@@ -45,36 +45,115 @@ def exhaustive_optimum(kitchen: Kitchen, state: State | None = None,
     for makespan, most points for reward) and one sequence of decisions, one
     per tick, that reaches it."""
     s0 = state if state is not None else kitchen.initial_state()
-    better = (lambda a, b: a > b) if kitchen.scenario.objective == "reward" else (lambda a, b: a < b)
-    memo: dict[State, tuple[float, dict[int, int] | None]] = {}
+    if kitchen.scenario.objective == "makespan":
+        return _fewest_turns(kitchen, s0, max_states)
+    return _most_points(kitchen, s0, max_states)
+
+
+def _successors(kitchen: Kitchen, s: State):
+    if not kitchen.has_decision(s):
+        yield {}, kitchen.step(s, {}, check=False)[0]
+        return
+    for d in decisions(kitchen, s):
+        yield d, kitchen.step(s, d, check=False)[0]
+
+
+def _most_points(kitchen: Kitchen, s0: State, max_states: int):
+    memo: dict[State, tuple[float, dict[int, int]]] = {}
 
     def best(s: State) -> float:
         if s.done:
             return kitchen.value(s)
-        hit = memo.get(s)
-        if hit is not None:
-            return hit[0]
+        if s in memo:
+            return memo[s][0]
         if len(memo) >= max_states:
             raise SearchTooLarge(f"more than {max_states} states")
-        if not kitchen.has_decision(s):
-            choice: dict[int, int] = {}
-            v = best(kitchen.step(s, choice, check=False)[0])
-        else:
-            v, choice = None, None
-            for d in decisions(kitchen, s):
-                dv = best(kitchen.step(s, d, check=False)[0])
-                if v is None or better(dv, v):
-                    v, choice = dv, d
+        v, choice = None, None
+        for d, nxt in _successors(kitchen, s):
+            dv = best(nxt)
+            if v is None or dv > v:
+                v, choice = dv, d
         memo[s] = (v, choice)
         return v
 
     value = best(s0)
-    plan, s = [], s0
+    return value, _plan(kitchen, s0, lambda s: memo[s][1])
+
+
+def _fewest_turns(kitchen: Kitchen, s0: State, max_states: int):
+    """Iterative deepening on the target T: "can every order be served within
+    T turns?", with a memo of states already refuted for some T (refuted for T
+    means refuted for every smaller T) and a critical-path lower bound to cut
+    hopeless branches early. Exact: the bound never overestimates."""
+    refuted: dict[State, int] = {}
+    plan: dict[State, dict[int, int]] = {}
+
+    def reach(s: State, T: int) -> bool:
+        if s.done:
+            return kitchen.value(s) <= T
+        if refuted.get(s, -1) >= T or _lower_bound(kitchen, s) > T:
+            return False
+        if len(refuted) >= max_states:
+            raise SearchTooLarge(f"more than {max_states} states")
+        for d, nxt in _successors(kitchen, s):
+            if reach(nxt, T):
+                plan[s] = d
+                return True
+        refuted[s] = T
+        return False
+
+    for T in range(max(_lower_bound(kitchen, s0), s0.tick), kitchen.ticks):
+        if reach(s0, T):
+            return float(T), _plan(kitchen, s0, lambda s: plan[s])
+    # nothing serves every order before the horizon: any play ends there
+    return float(kitchen.ticks), _plan(kitchen, s0, lambda s: {})
+
+
+def _lower_bound(kitchen: Kitchen, s: State) -> int:
+    """Turns at least needed from s: every unserved order's tasks on their
+    fastest worker, respecting precedence and arrival, ignoring who is busy."""
+    if s.done:
+        return s.tick
+    lb = s.tick + 1
+    for o in range(kitchen.n_orders):
+        if s.order_served[o] >= 0:
+            continue
+        ready = s.order_entered[o] if s.order_entered[o] >= 0 else max(kitchen.order_at[o], s.tick + 1)
+        ready = max(ready, s.tick)
+        fin: dict[int, int] = {}
+        for j in _topological(kitchen, o):
+            if s.task_end[j] >= 0:
+                fin[j] = s.task_end[j]
+            else:
+                start = max([ready] + [fin[p] for p in kitchen.task_preds[j]])
+                fin[j] = start + min(kitchen.duration[w][j] for w in range(kitchen.n_workers))
+        lb = max(lb, max(fin.values()))
+    return lb
+
+
+def _topological(kitchen: Kitchen, o: int) -> list[int]:
+    out, seen = [], set()
+
+    def visit(j):
+        if j in seen:
+            return
+        seen.add(j)
+        for p in kitchen.task_preds[j]:
+            visit(p)
+        out.append(j)
+
+    for j in kitchen.order_tasks[o]:
+        visit(j)
+    return out
+
+
+def _plan(kitchen: Kitchen, s0: State, choose) -> list[dict[int, int]]:
+    out, s = [], s0
     while not s.done:
-        d = memo[s][1] if s in memo else {}
-        plan.append(d)
+        d = choose(s) if kitchen.has_decision(s) else {}
+        out.append(d)
         s = kitchen.step(s, d, check=False)[0]
-    return value, plan
+    return out
 
 
 __all__ = ["decisions", "exhaustive_optimum", "SearchTooLarge"]
