@@ -17,11 +17,13 @@ PEOPLE = ("Ann Lee", "Ben Ortiz", "Chloe Park")
 
 
 def _wait(app, cond, timeout: float) -> bool:
-    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
     deadline = time.monotonic() + timeout
     while not cond() and time.monotonic() < deadline:
-        QTest.qWait(30)
+        # sleep outside Qt: QTest.qWait keeps the GIL and starves the background threads
+        QApplication.processEvents()
+        time.sleep(0.03)
     return cond()
 
 

@@ -72,6 +72,7 @@ QFrame#topbar {{ background: {CARD}; border-bottom: 1px solid {LINE}; }}
 QPushButton {{ background: {CARD}; border: 1px solid {LINE}; border-radius: 6px; padding: 6px 14px; }}
 QPushButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:disabled {{ color: #9aa5b1; }}
+QPushButton:checked {{ background: #dbe8ff; border-color: {ACCENT}; font-weight: 600; }}
 QPushButton#primary {{ background: {ACCENT}; color: white; border: none; font-weight: 600; }}
 QPushButton#primary:hover {{ background: {ACCENT_DARK}; }}
 QPushButton#primary:disabled {{ background: #9fb8e8; }}

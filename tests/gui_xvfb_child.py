@@ -10,6 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from gui.app import make_app  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
@@ -19,7 +20,9 @@ from tests.gui_helpers import FakeScorer  # noqa: E402
 def wait(cond, timeout):
     end = time.monotonic() + timeout
     while not cond() and time.monotonic() < end:
-        QTest.qWait(20)
+        # sleep outside Qt: QTest.qWait keeps the GIL and starves the thread opening the store
+        QApplication.processEvents()
+        time.sleep(0.02)
     return cond()
 
 
