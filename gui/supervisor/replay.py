@@ -58,6 +58,7 @@ class ReplayViewer(QWidget):
         group = QButtonGroup(self)
         for b in (self.show_trainee, self.show_expert):
             b.setCheckable(True)
+            b.setMinimumWidth(140)  # room for the bolder checked text
             b.setFocusPolicy(Qt.NoFocus)
             group.addButton(b)
             show.addWidget(b)
@@ -106,8 +107,9 @@ class ReplayViewer(QWidget):
         self.graph.setMinimumHeight(200)
         rl.addWidget(self.graph, 2)
         split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([560, 500])
         root.addWidget(split, 1)
         self._build_graph()
 
@@ -129,7 +131,7 @@ class ReplayViewer(QWidget):
         self.slider.valueChanged.connect(self.set_index)
         bar.addWidget(self.slider, 1)
         self.position = QLabel()
-        self.position.setMinimumWidth(110)
+        self.position.setMinimumWidth(140)
         bar.addWidget(self.position)
         root.addLayout(bar)
         hint = QLabel("← → step · Home / End · Space play/pause · click the graph or a decision to jump")
@@ -215,7 +217,7 @@ class ReplayViewer(QWidget):
             self.table.scrollToItem(self.table.item(row, 0))
         self.table.blockSignals(False)
         self.cursor.setValue(shown_tick(i))
-        self.position.setText(f"tick {shown_tick(i)} / {len(self.states)}")
+        self.position.setText(f"tick {shown_tick(i)} of {len(self.states)} played")
         self.prev_button.setEnabled(i > 0)
         self.first_button.setEnabled(i > 0)
         self.next_button.setEnabled(i < len(self.states) - 1)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
-                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+                               QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from gui.reports.data import GroupReport, gather
 from gui.supervisor.dashboard import Dashboard
@@ -55,11 +55,18 @@ class SupervisorWindow(QMainWindow):
         self.export_one.clicked.connect(lambda: self._ask_export(self.trainees.current()))
         self.export_all.clicked.connect(lambda: self._ask_export(None))
         self.cancel_button.clicked.connect(self.cancel_export)
-        for w in (self.refresh_button, self.export_one, self.export_all, self.progress, self.cancel_button):
+        for w in (self.refresh_button, self.export_one, self.export_all):
             bar.addWidget(w)
         root.addWidget(top)
-        root.addWidget(self.status)
-        self.status.setContentsMargins(14, 2, 14, 2)
+        # a long database URL must not widen the window: it shrinks, elided by Qt's label clipping
+        self.where.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.where.setToolTip(store.url)
+        status_row = QHBoxLayout()
+        status_row.setContentsMargins(14, 3, 14, 3)
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.progress)
+        status_row.addWidget(self.cancel_button)
+        root.addLayout(status_row)
 
         split = QSplitter(Qt.Horizontal)
         self.trainees = TraineeList()
