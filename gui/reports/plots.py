@@ -133,11 +133,17 @@ class PlotRenderer:
         """`draw(plot_item, *args)`, then the plot as an image `width` pixels wide."""
         from pyqtgraph.exporters import ImageExporter
 
-        draw(self.widget.getPlotItem(), *args)
+        plot = self.widget.getPlotItem()
+        draw(plot, *args)
+        if plot.legend is not None:
+            # the exporter scales axes and titles up to `width` but not the legend's labels
+            scale = width / max(1, self.widget.width())
+            for sample, label in plot.legend.items:
+                label.setText(label.text, size=f"{10 * scale:g}pt", color=theme.INK)
         # lay the title and axes out for this figure before exporting (layout only: painting the
         # hidden widget as well would cost a third of the time)
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        exporter = ImageExporter(self.widget.getPlotItem())
+        exporter = ImageExporter(plot)
         exporter.parameters()["width"] = width
         return exporter.export(toBytes=True)
 
