@@ -137,3 +137,30 @@ def test_report_refuses_bad_requests(db, tmp_path, capsys):
         main(["report", "--all", "--trainee", "Trainee 01", "--out", str(tmp_path / "x.csv"), "--db", str(db)])
     with pytest.raises(SystemExit):
         main(["report", "--out", str(tmp_path / "x.csv"), "--db", str(db)])
+
+
+def test_mistakes_named_by_tip_rules_when_the_tips_cache_has_them(tmp_path, monkeypatch):
+    from engine.policies import dispatch_policy
+    from tips.mining import cached_mine
+
+    class Expert:
+        """The dispatch rule standing in for a trained expert with a known weights hash."""
+        record = {"weights_sha256": "d" * 64}
+
+        def __call__(self, kitchen, state, rng=None):
+            return dispatch_policy(kitchen, state)
+
+    monkeypatch.setenv("KITCHEN_COACH_CACHE", str(tmp_path / "cache"))
+    scenario = load_scenario("burger")
+    with open_store(str(tmp_path / "rules.db")) as store:
+        seed_trainees(store, scenario, trainees=2, rounds=3, seed=41, expert=Expert())
+        by_worker = gather(store, mistakes=10_000)  # nothing mined yet: by worker, and nothing mined by the report
+        assert not (tmp_path / "cache" / "tips").exists() or not any((tmp_path / "cache" / "tips").iterdir())
+        assert all(m.kind == "worker" for t in by_worker.trainees for m in t.mistakes)
+        mined = cached_mine(scenario, Expert())
+        by_rule = gather(store, mistakes=10_000)
+        texts = {f"Went against: {mined.text(i)}" for i in range(len(mined.rules))}
+        for w, r in zip(by_worker.trainees, by_rule.trainees):
+            assert r.mistakes and all(m.kind == "rule" and m.label in texts for m in r.mistakes)
+            assert sum(m.count for m in r.mistakes) == sum(m.count for m in w.mistakes)
+            assert sum(m.regret for m in r.mistakes) == pytest.approx(sum(m.regret for m in w.mistakes))

@@ -101,10 +101,11 @@ def learner(slip: float):
 
 
 def seed_trainees(store, scenario, trainees: int = 3, rounds: int = 5, seed: int = 0,
-                  tips: bool = True, names: list[str] | None = None) -> list[str]:
+                  tips: bool = True, names: list[str] | None = None, expert=None) -> list[str]:
     """Store `rounds` scored rounds for each of `trainees` simulated trainees,
     who slip less as they practise; from their third round on, some rounds
-    show a tip. Returns the trainees' names."""
+    show a tip. `expert`: stored as the rounds' expert (by its `record`'s
+    weights hash), as `kitchen-coach play` does. Returns the trainees' names."""
     from engine.records.play import play_and_store
 
     rng = np.random.default_rng(seed)
@@ -118,7 +119,7 @@ def seed_trainees(store, scenario, trainees: int = 3, rounds: int = 5, seed: int
             slip = start * (0.75 ** r)
             info = play_and_store(store, scenario, int(rng.integers(1_000_000)), learner(slip), "sample",
                                   name, scorer=scorer, rng=np.random.default_rng(rng.integers(1 << 31)),
-                                  session=session, optimum=optimum)
+                                  session=session, optimum=optimum, expert=expert)
             if tips and r >= 2 and (r + i) % 2 == 0:
                 rule, text = SAMPLE_TIPS[(r // 2) % len(SAMPLE_TIPS)]
                 store.record_tip(info.id, 0, rule, text)
