@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from types import SimpleNamespace
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 
 from engine.scenario import load_scenario
@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
             self.store.close()
         self.store, self.store_error = store, error
         self.training_sessions = {}
+        self.start_screen.records_ready = True
         if store is None:
             self.start_screen.show_status(f"Your rounds will not be saved: {error}")
             QMessageBox.warning(self, APP_TITLE, f"The records database could not be opened:\n{error}\n\n"
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
             self.start_screen.set_people(names, self.trainee)
             self.start_screen.show_status(f"Records: {store.url}")
             self._trainee_changed(self.start_screen.current_person() or "")
+        self.start_screen.refresh_summary()
         self.storeReady.emit()
 
     def _trainee_changed(self, name: str) -> None:
@@ -265,6 +267,8 @@ class MainWindow(QMainWindow):
             save_settings(self.settings, self.settings_path)
             self.training_sessions = {}  # a new condition starts a new sitting
             if database_url(self.cli_db, self.settings) != old_db:
+                self.start_screen.records_ready = False
+                self.start_screen.refresh_summary()
                 self.start_screen.show_status("Opening your records…")
                 self._opener.open(database_url(self.cli_db, self.settings))
 

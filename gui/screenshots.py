@@ -40,7 +40,6 @@ def _grab(window, path: Path) -> Path:
 
 def take(out: Path, scenario: str = "burger") -> list[Path]:
     import numpy as np
-    from PySide6.QtCore import Qt
 
     from engine.policies import greedy_policy
     from gui.app import make_app

@@ -60,6 +60,7 @@ class StartScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         self._unfinished: list = []
+        self.records_ready = False  # no round starts before the records are open (or known to be unusable)
         root = QVBoxLayout(self)
         root.setContentsMargins(32, 24, 32, 24)
         root.setSpacing(theme.SPACING + 4)
@@ -79,7 +80,7 @@ class StartScreen(QWidget):
 
         self.resume_box = QFrame()
         self.resume_box.setObjectName("panel")
-        self.resume_box.setStyleSheet(f"QFrame#panel {{ background: #fff4e6; border: 1px solid #ffc078; }}")
+        self.resume_box.setStyleSheet("QFrame#panel { background: #fff4e6; border: 1px solid #ffc078; }")
         rb = QHBoxLayout(self.resume_box)
         rb.setContentsMargins(16, 10, 16, 10)
         self.resume_label = QLabel()
@@ -134,7 +135,7 @@ class StartScreen(QWidget):
         self.status = QLabel()
         self.status.setObjectName("muted")
         root.addWidget(self.status)
-        self.scenarios.currentItemChanged.connect(lambda *_: self._refresh_summary())
+        self.scenarios.currentItemChanged.connect(lambda *_: self.refresh_summary())
         self._fill_scenarios()
 
     def _header(self, text: str) -> None:
@@ -174,7 +175,7 @@ class StartScreen(QWidget):
             self.people.setCurrentRow(names.index(current))
         elif names:
             self.people.setCurrentRow(0)
-        self._refresh_summary()
+        self.refresh_summary()
 
     def set_unfinished(self, rounds: list) -> None:
         """RoundInfo rows of the current trainee's unfinished rounds (the last one is offered)."""
@@ -220,14 +221,14 @@ class StartScreen(QWidget):
         self.traineeChanged.emit(name)
 
     def _person_changed(self, name: str) -> None:
-        self._refresh_summary()
+        self.refresh_summary()
         if name:
             self.traineeChanged.emit(name)
 
-    def _refresh_summary(self) -> None:
+    def refresh_summary(self) -> None:
         key = self.current_scenario()
         person = self.current_person()
-        self.start_button.setEnabled(bool(key and person))
+        self.start_button.setEnabled(bool(key and person) and self.records_ready)
         if not key:
             self.summary.setText("")
             return

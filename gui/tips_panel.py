@@ -29,6 +29,7 @@ class TipsPanel(QFrame):
         self.body_lay.setSpacing(10)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.NoFocus)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(self.body)
         scroll.setStyleSheet(f"QScrollArea {{ background: {theme.CARD}; border: none; }}")

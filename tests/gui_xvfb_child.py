@@ -27,7 +27,7 @@ def wait(cond, timeout):
 
 
 def main(db: str, settings: str) -> None:
-    app = make_app()
+    make_app()
     w = MainWindow(db=db, settings_path=Path(settings), scorer_factory=FakeScorer)
     w.setGeometry(0, 0, 1280, 800)
     w.show()

@@ -76,6 +76,7 @@ class WorkerLane(QFrame):
         self.progress.setMaximumWidth(140)
         self.undo = QPushButton("✕ Undo")
         self.undo.setToolTip("Take the task back (Backspace)")
+        self.undo.setFocusPolicy(Qt.NoFocus)  # keys stay with the board
         self.undo.clicked.connect(lambda: self._pending_task is not None and self.undoRequested.emit(self._pending_task))
         for w in (self.chip, self.progress, self.hint, self.undo):
             slot_lay.addWidget(w)
