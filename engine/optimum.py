@@ -60,9 +60,10 @@ def _scale(wait_cost: float) -> int:
 
 
 def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
-          workers: int = 8) -> Solution:
+          workers: int = 8, model: str = "auto") -> Solution:
     """The proven optimum from `state` (default: the start). Reward rounds use
-    the time-indexed model, makespan rounds the interval model. `workers` are
+    the time-indexed model, makespan rounds the interval model ("auto"; or
+    name one: "intervals" or "ticks", which tests compare). `workers` are
     CP-SAT's portfolio of search strategies; even on two cores eight of them
     prove faster than two, as different ones close different gaps."""
     t_start = time.perf_counter()
@@ -70,7 +71,9 @@ def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
     sc = kitchen.scenario
     if s.done:
         return Solution(_plain(kitchen.value(s)), True, [], time.perf_counter() - t_start)
-    model = _TickModel(kitchen, s) if sc.objective == "reward" else _Model(kitchen, s)
+    if model == "auto":
+        model = "ticks" if sc.objective == "reward" else "intervals"
+    model = _TickModel(kitchen, s) if model == "ticks" else _Model(kitchen, s)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.num_workers = max(1, int(workers))
