@@ -13,7 +13,7 @@ from engine.optimum import clairvoyant_bound, optimal_value, replay, solve
 from engine.policies import BASELINES, play_round, random_policy
 from engine.scenario import load_scenario, parse_scenario
 from engine.simulator import Kitchen
-from engine_cases import CASES, small
+from test_engine_cases import CASES, small
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

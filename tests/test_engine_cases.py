@@ -1,4 +1,4 @@
-"""Small hand-made rounds shared by the engine tests: each is small enough
+"""Small hand-made rounds shared by the engine tests (no tests of its own): each is small enough
 for the brute-force search, and each stresses one rule."""
 from engine.scenario import parse_scenario
 
