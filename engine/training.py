@@ -18,6 +18,12 @@ the turns.
 A joint decision is a sequence of single-worker choices (one agent at a time),
 log pi(a_t | s_t) = sum_i log pi(a_t,i | s_t, a_t,<i); every factor gets its
 tick's Q_t. The baseline V(s_t) sees only the tick's state, never the action.
+
+Stopping: at the time budget (or --iterations), at a known optimum, or when
+the policy has settled (a deterministic round sampling only its best value,
+or a stochastic one with entropy below a floor). A deterministic round that
+settles short of its known optimum restarts from a fresh random policy rather
+than idle out the budget; the best greedy weights seen are the ones returned.
 """
 from __future__ import annotations
 
@@ -163,6 +169,7 @@ class TrainResult:
     gap: float | None             # relative gap to the optimum (0.05 = 5 %)
     seconds: float
     iterations: int
+    restarts: int
     curve: list                   # [{"iteration", "seconds", "mean", "greedy"}]
     settings: Settings
 
@@ -199,10 +206,10 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
                    bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s {postfix}")
     started = time.perf_counter()
     best_value, best_state = None, None
-    curve, settled, it = [], 0, 0
+    curve, settled, it, restarts, restarted_at = [], 0, 0, 0, 0
     while True:
         it += 1
-        beta = max(s.entropy * 0.5 ** (it / s.entropy_half_life), s.entropy_end)
+        beta = max(s.entropy * 0.5 ** ((it - restarted_at) / s.entropy_half_life), s.entropy_end)
 
         # 1. sample N rollouts with the current policy
         if fixed_kitchen is not None:
@@ -245,8 +252,16 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
             break
         if gap is not None and gap <= 1e-9:
             break  # the optimum itself: nothing left to learn
-        if settled >= s.patience and (optimal is None or scenario.stochastic):
-            break  # converged (with a known optimum not yet reached, keep exploring to the budget)
+        if settled >= s.patience:
+            if optimal is None or scenario.stochastic:
+                break  # converged
+            # Converged short of a known optimum: the policy has collapsed onto one
+            # schedule and its gradient vanishes, so start again from a fresh random
+            # policy (new torch seed, the best weights so far kept) until the budget ends.
+            restarts, settled, restarted_at = restarts + 1, 0, it
+            torch.manual_seed(s.seed + 7919 * restarts)
+            net = PolicyNet(hidden=s.hidden)
+            opt = torch.optim.Adam(net.parameters(), lr=s.lr)
     if bar is not None:
         bar.close()
     g = greedy_value(scenario, net.numpy_scorer(), s.eval_episodes)
@@ -254,14 +269,14 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
         best_value, best_state = g, copy.deepcopy(net.state_dict())
     net.load_state_dict(best_state)
     return TrainResult(net, best_value, optimal, relative_gap(scenario, best_value, optimal),
-                       time.perf_counter() - started, it, curve, s)
+                       time.perf_counter() - started, it, restarts, curve, s)
 
 
 def training_record(result: TrainResult) -> dict:
     """The JSON written beside the weights (expert.save_expert adds the scenario)."""
     return {
         "algorithm": "REINFORCE (normalised returns-to-go, learned baseline, entropy bonus, Adam)",
-        "settings": asdict(result.settings), "iterations": result.iterations,
+        "settings": asdict(result.settings), "iterations": result.iterations, "restarts": result.restarts,
         "seconds": round(result.seconds, 2), "value": result.value, "optimal": result.optimal,
         "gap": result.gap, "curve": result.curve,
     }
