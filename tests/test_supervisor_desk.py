@@ -129,3 +129,22 @@ def test_export_from_the_window_runs_in_the_background(qtbot, store, tmp_path):
     with qtbot.waitSignal(w.export(tmp_path / "x.doc").failed, timeout=5_000) as failed:
         pass
     assert "FILE.pdf or FILE.csv" in failed.args[0]
+
+
+def test_open_desk_needs_the_dialog(qtbot, store, monkeypatch):
+    from gui.cli import build_parser
+    from gui.supervisor import login, window
+
+    assert build_parser().parse_args(["supervisor", "--db", "x.db"]).func.__name__ == "cmd_supervisor"
+    monkeypatch.setattr(login.LoginDialog, "exec", lambda self: 0)
+    assert window.open_desk(store) is None
+
+    def accept(self):
+        self.name.setText("Sam")
+        self.pw.setText(PASSWORD)
+        self.try_accept()
+        return self.result()
+    monkeypatch.setattr(login.LoginDialog, "exec", accept)
+    desk = window.open_desk(store)
+    qtbot.addWidget(desk)
+    assert desk.isVisible() and desk.supervisor.name == "Sam"

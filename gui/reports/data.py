@@ -59,6 +59,15 @@ class RoundRow:
     def higher_is_better(self) -> bool:
         return self.unit == "points"
 
+    @property
+    def outcome_text(self) -> str:
+        """The outcome as tables show it: the value, or why there is none yet."""
+        if self.abandoned:
+            return "abandoned"
+        if not self.finished or self.value is None:
+            return "unfinished"
+        return f"{self.value:g}"
+
 
 @dataclass(frozen=True)
 class TipRow:

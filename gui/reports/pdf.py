@@ -174,8 +174,7 @@ class _Page:
 
 def _round_rows(t: TraineeReport) -> list[list[str]]:
     return [[str(r.number), _when(r.started_at), r.scenario_name,
-             (_num(r.value) + ("" if r.finished else " (unfinished)")), _num(r.expert_value, 1 if r.expert_value
-             is not None and r.expert_value % 1 else 0), _num(r.optimum), str(r.decisions),
+             r.outcome_text, _num(r.expert_value, 1 if r.expert_value is not None and r.expert_value % 1 else 0), _num(r.optimum), str(r.decisions),
              _num(r.suboptimal_pct, 1), _num(r.total_regret, 1), str(r.tips)] for r in t.rounds]
 
 

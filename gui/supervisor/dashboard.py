@@ -108,7 +108,7 @@ class Dashboard(QWidget):
         self._draw_outcome()
         plots.suboptimal_plot(self.suboptimal.getPlotItem(), report.rounds, report.tips)
         _fill(self.rounds, [[str(r.number), r.started_at.strftime("%Y-%m-%d %H:%M"), r.scenario_name,
-                             _fmt(r.value) + ("" if r.finished else " (unfinished)"), _fmt(r.expert_value),
+                             r.outcome_text, _fmt(r.expert_value),
                              _fmt(r.optimum), str(r.decisions), _fmt(r.suboptimal_pct, 1), _fmt(r.total_regret, 1),
                              str(r.tips)] for r in report.rounds], {0, 3, 4, 5, 6, 7, 8, 9})
         _fill(self.mistakes, [[m.label, str(m.count), _fmt(m.regret, 1)] for m in report.mistakes], {1, 2})
