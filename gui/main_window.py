@@ -123,15 +123,15 @@ class MainWindow(QMainWindow):
 
     def _trainee_changed(self, name: str) -> None:
         self.trainee = name or None
-        if self.store is None or not name:
-            self.start_screen.set_unfinished([])
-            return
-        person = self.store.find_person(name)
+        person = self.store.find_person(name) if self.store is not None and name else None
         if person is None:
             self.start_screen.set_unfinished([])
+            self.start_screen.set_history([])
             return
         self.start_screen.set_unfinished(self.store.unfinished_rounds(person))
-        finished = {r.scenario for r in self.store.history(person) if r.finished}
+        history = self.store.history(person)
+        self.start_screen.set_history(history)
+        finished = {r.scenario for r in history if r.finished}
         self.start_screen.select_scenario(next_in_sequence(finished))
 
     def _training_session(self, name: str):

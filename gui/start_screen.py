@@ -61,6 +61,7 @@ class StartScreen(QWidget):
         self.setObjectName("page")
         self._unfinished: list = []
         self.records_ready = False  # no round starts before the records are open (or known to be unusable)
+        self._history: list = []
         root = QVBoxLayout(self)
         root.setContentsMargins(32, 24, 32, 24)
         root.setSpacing(theme.SPACING + 4)
@@ -190,6 +191,21 @@ class StartScreen(QWidget):
                                   f"started {r.started_at:%d %b %H:%M}.{more} Carry on where you left off?")
         self.resume_box.show()
 
+    def set_history(self, rounds: list) -> None:
+        """RoundInfo rows of the current trainee, for their record on each scenario."""
+        self._history = list(rounds)
+        self.refresh_summary()
+
+    def _record_on(self, sc) -> str:
+        done = [r for r in self._history if r.finished and r.scenario == sc.key and r.value is not None]
+        if not done:
+            return "<p><i>You have not played this scenario yet.</i></p>"
+        pick = max if sc.higher_is_better else min
+        unit = "turns" if sc.objective == "makespan" else "points"
+        last, best = done[-1].value, pick(r.value for r in done)
+        return (f"<p><b>Your record:</b> {len(done)} round{'s' if len(done) != 1 else ''}, "
+                f"best {best:g} {unit}, last {last:g} {unit}.</p>")
+
     def select_scenario(self, key: str) -> None:
         for i in range(self.scenarios.count()):
             if self.scenarios.item(i).data(Qt.UserRole) == key:
@@ -243,7 +259,8 @@ class StartScreen(QWidget):
             f"<p><b>Orders:</b> {len(sc.orders) or 'random'} ({', '.join(dishes)}), at most {sc.ticks} ticks.</p>"
             + ("<p>Work times are shown on the board.</p>" if sc.show_durations else
                "<p>Work times are hidden: learn who is quick at what.</p>")
-            + (f"<p><b>Trainee:</b> {person}</p>" if person else "<p><i>Choose or add a trainee first.</i></p>"))
+            + (f"<p><b>Trainee:</b> {person}</p>{self._record_on(sc)}" if person else
+               "<p><i>Choose or add a trainee first.</i></p>"))
 
     def _start(self) -> None:
         person, key = self.current_person(), self.current_scenario()

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from engine.policies import dispatch_policy
 from engine.scenario import load_scenario
@@ -117,6 +118,13 @@ def test_full_burger_round_through_the_widgets(qtbot, window):
     assert summary.you.text() == f"{fresh.value(s):g} turns"
     assert summary.expert.text() == f"{fresh.value(s):g} turns"
     assert summary.verdict_labels["best"].text().startswith(f"<b style='font-size:16pt'>{len(intended)}</b>")
+    # back at the start, the trainee's record on the scenario includes this round
+    qtbot.mouseClick(next(b for b in summary.findChildren(QPushButton) if b.text() == "Back to start"), Qt.LeftButton)
+    start_screen = window.start_screen
+    assert window.stack.currentWidget() is start_screen
+    assert start_screen.current_scenario() == "taco-demo"   # the research sequence's first round is still to play
+    start_screen.select_scenario("burger")
+    assert f"1 round, best {fresh.value(s):g} turns" in start_screen.summary.text()
 
 
 def test_costly_moves_give_feedback_and_replays(qtbot, window):
