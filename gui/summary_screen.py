@@ -193,7 +193,7 @@ class SummaryScreen(QWidget):
         self.optimum.setText("…" if waiting and optimum is None else outcome_words(k, optimum))
         self.optimum_note.setText(self._versus(k, value, optimum) if optimum is not None else
                                   ("working it out…" if waiting else
-                                   "not known (random orders)" if k.scenario.stochastic else "solver not available"))
+                                   "not known (random orders)" if k.scenario.stochastic else "not known for this scenario"))
         counts = verdict_counts(s.scored)
         for v, lab in self.verdict_labels.items():
             lab.setText(f"<b style='font-size:16pt'>{counts.get(v, 0)}</b><br>{v}")
