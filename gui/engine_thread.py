@@ -162,6 +162,10 @@ class EngineClient(QObject):
     def forget_all(self) -> None:
         self._live.clear()
 
+    def forget(self, rid: int) -> None:
+        """No answer is wanted any more; if the work has not started, it never will."""
+        self._live.discard(rid)
+
     def is_live(self, rid: int) -> bool:
         return rid in self._live
 

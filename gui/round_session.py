@@ -152,7 +152,11 @@ class RoundSession(QObject):
             return
         for rid, (step, think) in list(self.outstanding.items()):
             self._store(step, None, think)
+            if self.engine is not None:
+                self.engine.forget(rid)
         self.outstanding.clear()
+        if self.engine is not None and self._summary_id is not None:
+            self.engine.forget(self._summary_id)
         if self.model.done:
             self._finish()
         self._closed = True

@@ -106,3 +106,26 @@ def test_missing_expert_is_reported_not_raised(qtbot, clients):
     with qtbot.waitSignal(client.unavailable, timeout=5000) as blocker:
         client.load(load_scenario("burger"))
     assert "no shipped expert" in blocker.args[0] and client.failure
+
+
+def test_leaving_a_round_stores_pending_decisions_unscored_and_drops_their_answers(qtbot, clients, tmp_path):
+    from engine.records.store import open_store
+    from gui.round_model import RoundModel
+    from gui.round_session import RoundSession
+
+    scorer = SlowScorer()
+    client = make_client(qtbot, clients, scorer)
+    scenario = load_scenario("burger")
+    store = open_store(f"sqlite:///{tmp_path / 'r.db'}")
+    rid = store.start_round(store.start_session(store.person("Ann")), scenario, 0)
+    session = RoundSession(RoundModel(Kitchen(scenario)), client, store, rid)
+    session.assign(0, 2)
+    session.end_tick()
+    assert session.pending_scores == 1
+    session.close()                       # the trainee leaves while the move is being scored
+    record = store.load_round(rid)
+    assert [d.decision for d in record.decisions] == [{2: 0}] and record.decisions[0].verdict is None
+    scorer.gate.set()
+    qtbot.wait(200)
+    assert client.dropped == 1 and session.scored == []
+    store.close()
