@@ -116,7 +116,7 @@ class StartScreen(QWidget):
 
         scen, sl = _panel("2. Choose a scenario", "The research sequence comes first: play it in order.")
         self.scenarios = QListWidget()
-        self.scenarios.itemDoubleClicked.connect(lambda _: self._start())
+        self.scenarios.itemActivated.connect(lambda _: self._start())  # Enter or double click
         sl.addWidget(self.scenarios, 1)
         cols.addWidget(scen, 1)
 

@@ -82,6 +82,9 @@ def test_full_burger_round_through_the_widgets(qtbot, window):
             assert "busy" in board.message.text() and model.pending == {}
             qtbot.keyClick(board, Qt.Key_Escape)
             play_with_keys(qtbot, board, decision)
+            qtbot.keyClick(board, Qt.Key_C)           # C clears every assignment of the tick
+            assert model.pending == {}
+            play_with_keys(qtbot, board, decision)
             assert model.pending == decision
             qtbot.keyClick(board, Qt.Key_Return)
         elif stop == 2:

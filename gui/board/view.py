@@ -105,9 +105,10 @@ class BoardView(QWidget):
         self.tick_label.setMinimumWidth(self.tick_label.fontMetrics().horizontalAdvance("Done · 888 turns") + 8)
         h.addStretch(1)
         self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Take back every assignment of this tick")
+        self.clear_button.setToolTip("Take back every assignment of this tick (C)")
         self.clear_button.clicked.connect(self.clearRequested)
         self.end_button = QPushButton("End tick  ⏎")
+        self.end_button.setToolTip("Start the assigned tasks and let the tick pass (Enter)")
         self.end_button.setObjectName("primary")
         self.end_button.clicked.connect(self.endTickRequested)
         for b in (self.clear_button, self.end_button):
@@ -333,6 +334,8 @@ class BoardView(QWidget):
             self.endTickRequested.emit()
         elif key == Qt.Key_Escape:
             self.select(None)
+        elif key == Qt.Key_C:
+            self.clearRequested.emit()
         elif key in (Qt.Key_Backspace, Qt.Key_Delete):
             if self.selected is not None:
                 self.unassignRequested.emit(self.selected)
