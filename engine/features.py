@@ -157,6 +157,7 @@ class TickView:
         work_left = float(tb.fastest[unstarted].sum()) / kitchen.n_workers
         busy = [f - t for f in state.worker_free if f > t]
         next_free = (min(busy) / tb.scale) if busy else 0.0
+        self._gather()
         self.global_part = np.array([
             t / kitchen.ticks, 0.0, work_left, served, not_in, next_free, tb.objective,
         ])
@@ -169,47 +170,58 @@ class TickView:
         return any(j not in self.taken for j in self.open)
 
     def rows(self, w: int) -> tuple[np.ndarray, list[int]]:
-        k, s, tb = self.k, self.s, self.tb
-        t = s.tick
+        k, tb = self.k, self.tb
         opts = [j for j in self.open if j not in self.taken]
         n = len(opts)
         x = np.zeros((n + 1, N_FEATURES))
         remaining = sum(1 for v in self.idle if v not in self.decision and v != w)
-        g = self.global_part.copy()
-        g[1] = n / k.n_workers
-        x[:, -N_GLOBAL:] = g
-        x[:, FEATURE_NAMES.index("others_after")] = remaining / k.n_workers
+        x[:, 14] = remaining / k.n_workers            # others_after
+        x[:, 15:] = self.global_part
+        x[:, 16] = n / k.n_workers                    # n_open
         if n:
-            idx = np.array(opts)
-            scale = tb.scale
-            D = tb.base[:, idx]                                     # [W, n]
-            finish = self.ready[:, None] / scale + D                 # [W, n]
-            mine = t / scale + D[w]
+            # Columns that do not depend on the worker are gathered once per tick;
+            # per worker only the few that do are computed (this is the hot path).
+            if self.taken:
+                pos = [self._pos[j] for j in opts]
+                sel, D, rank = self._cols[pos], self._D[:, pos], self._rank[w, pos]
+            else:
+                sel, D, rank = self._cols, self._D, self._rank[w]
+            finish = self.ready[:, None] / tb.scale + D                 # [W, n]
+            mine = self.s.tick / tb.scale + D[w]
             if k.n_workers > 1:
                 finish[w] = np.inf
                 lead = finish.min(axis=0) - mine
             else:
                 lead = np.full(n, CLIP)
-            slower = D[w] - tb.fastest[idx]
-            wait = (t - tb.order_at[tb.order_of[idx]]) / scale
-            slack = (k.ticks - t) / scale - D[w] - tb.tail[idx]
-            r = slice(1, None)
-            x[r, 0] = 1.0
-            x[r, 1] = D[w]
-            x[r, 2] = slower
-            x[r, 3] = lead
-            x[r, 4] = tb.tail[idx]
-            x[r, 5] = self.order_left[tb.order_of[idx]]
-            x[r, 6] = tb.last_task[idx]
-            x[r, 7] = wait
-            x[r, 8] = tb.reward[idx] * tb.objective
-            x[r, 9] = slack
-            x[r, 10] = tb.rank[w, idx]
-            x[r, 11] = slower - slower.min()
+            slower = D[w] - sel[:, 1]
+            body = x[1:]
+            body[:, 0] = 1.0
+            body[:, 1] = D[w]
+            body[:, 2] = slower
+            body[:, 3] = lead
+            body[:, 4:9] = sel[:, 2:7]
+            body[:, 9] = self._horizon - D[w] - sel[:, 2]
+            body[:, 10] = rank
+            body[:, 11] = slower - slower.min()
             x[:, 12] = lead.max()
             x[:, 13] = slower.min()
         np.clip(x, -CLIP, CLIP, out=x)
         return x, [IDLE] + opts
+
+    def _gather(self) -> None:
+        """Per-task columns of the open tasks: [index, fastest, tail, order_left,
+        last_task, order_wait, reward]; their durations and skill ranks for every worker."""
+        tb, t = self.tb, self.s.tick
+        idx = np.array(self.open, dtype=np.intp)
+        orders = tb.order_of[idx]
+        self._pos = {j: i for i, j in enumerate(self.open)}
+        self._cols = np.column_stack([
+            idx.astype(np.float64), tb.fastest[idx], tb.tail[idx], self.order_left[orders],
+            tb.last_task[idx], (t - tb.order_at[orders]) / tb.scale, tb.reward[idx] * tb.objective,
+        ]) if len(idx) else np.zeros((0, 7))
+        self._D = tb.base[:, idx]
+        self._rank = tb.rank[:, idx]
+        self._horizon = (self.k.ticks - t) / tb.scale
 
     def take(self, w: int, choice: int) -> None:
         self.decision[w] = choice
