@@ -96,8 +96,9 @@ def main() -> None:
         with open_store(f"sqlite:///{tmp / 'c.db'}") as st:
             r = import_trace(st, sample, scorer_for=scorer_for)
         print(f"import, scored by MoveScorer(episodes=8) with {label}: {len(r.rounds)} rounds, {r.rows} rows, "
-              f"{r.scored} decisions in {r.seconds:.1f} s = {r.rows / r.seconds:,.1f} rows/s "
-              f"({1000 * r.seconds / max(1, r.scored):.0f} ms per decision)")
+              f"{r.scored} decisions ({len(r._scores)} distinct positions scored) in {r.seconds:.1f} s "
+              f"= {r.rows / r.seconds:,.1f} rows/s ({1000 * r.seconds / max(1, len(r._scores)):.0f} ms "
+              f"per position scored)")
 
 
 if __name__ == "__main__":

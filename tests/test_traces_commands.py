@@ -230,3 +230,23 @@ def test_import_scores_with_the_real_move_scorer(tmp_path):
             assert all(d.expert_decision is not None and d.regret is not None for d in rec.decisions)
         with pytest.raises(ImportRefused, match="already imported"):
             import_trace(st, f, scorer_for=None)
+
+
+def test_each_position_and_decision_is_scored_once_per_import(tmp_path):
+    calls = []
+
+    class Counting(FakeScorer):
+        def score(self, k, s, d):
+            calls.append((s, tuple(sorted(d.items()))))
+            return super().score(k, s, d)
+
+    f = tmp_path / "t.csv"
+    # the greedy player meets the same positions every round of a deterministic kitchen
+    write_trace(f, simulate_rows(load_scenario("research-normal"), "research-normal",
+                                 {"a": BASELINES["greedy"], "b": BASELINES["greedy"]}, rounds=3))
+    with open_store(str(tmp_path / "r.db")) as st:
+        result = import_trace(st, f, scorer_for=lambda sc: (None, Counting()))
+        assert result.scored == result.decisions == 6 * len(calls)
+        assert len(set(calls)) == len(calls)
+        first, *others = [st.load_round(rid).decisions for _, _, rid in result.rounds]
+        assert all([d.score for d in o] == [d.score for d in first] for o in others)

@@ -44,6 +44,7 @@ class ImportResult:
     unscored: dict[str, str] = field(default_factory=dict)            # scenario key -> why not scored
     duration_mismatches: int = 0
     seconds: float = 0.0
+    _scores: dict = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
         return {"file": self.file, "sha256": self.sha256, "rows": self.rows,
@@ -128,6 +129,18 @@ def _scorer(sc: Scenario, scorer_for, result: ImportResult) -> tuple:
         return None, None
 
 
+def _score(scorer, k, s, d, result: ImportResult):
+    """A score is a pure function of the round's scenario, seed (stochastic
+    scenarios only), state and decision, and people who play the same
+    kitchen meet the same positions (every round of a deterministic scenario
+    starts from one state): score each position and decision once per import."""
+    key = (k.scenario.content_hash, k.seed if k.scenario.stochastic else None, s, tuple(sorted(d.items())))
+    got = result._scores.get(key)
+    if got is None:
+        got = result._scores[key] = scorer.score(k, s, d)
+    return got
+
+
 def _store_round(store, session, r: ReplayedRound, expert, scorer, source_file: str, sha: str,
                  optimum_for, result: ImportResult) -> int:
     k = r.kitchen
@@ -136,7 +149,7 @@ def _store_round(store, session, r: ReplayedRound, expert, scorer, source_file: 
     for s, d in zip(r.states, r.decisions):
         if not k.has_decision(s):
             continue  # as in the app: ticks with nothing to decide are not recorded
-        score = scorer.score(k, s, d) if scorer is not None else None
+        score = _score(scorer, k, s, d, result) if scorer is not None else None
         store.record_decision(rid, s.tick, d, score)
         result.decisions += 1
         result.scored += score is not None
