@@ -111,6 +111,14 @@ def test_unknown_scenario_order_and_task():
     assert p.line == 2 and "unknown task 'fry'" in p.message
 
 
+def test_a_scenario_file_that_does_not_load_says_why(tmp_path):
+    (tmp_path / "bad.toml").write_text('[scenario]\nname = "x"\n')
+    (tmp_path / "t.csv").write_text(HEADER + "a,1,bad.toml,0,Bob,0,chop\n")
+    from engine.traces.format import read_trace
+    _, (p,) = replay_file(read_trace(tmp_path / "t.csv"))
+    assert p.line == 2 and "scenario 'bad.toml' cannot be used" in p.message and "'ticks'" in p.message
+
+
 def test_rows_after_the_round_ended_are_refused():
     rows = simulate_rows(load_scenario("taco-demo"), "taco-demo", {"a": BASELINES["greedy"]}, 1)
     text = csv_of(rows) + "a,1,taco-demo,9,Eli,0,chop,0,\n"

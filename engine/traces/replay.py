@@ -126,7 +126,9 @@ def replay_round(r: TraceRound, resolver: ScenarioResolver) -> ReplayedRound:
     try:
         scenario = resolver.scenario(first.scenario)
     except ScenarioError as e:
-        fail(first, f"unknown scenario {first.scenario!r} ({e.problem})")
+        if e.problem.startswith("no such file"):
+            fail(first, f"unknown scenario {first.scenario!r}: {e.problem}")
+        fail(first, f"scenario {first.scenario!r} cannot be used: {e}")
     seed = first.seed or 0
     kitchen = resolver.kitchen(first.scenario, seed)
     names = resolver.workers(first.scenario)
