@@ -52,14 +52,30 @@ def _remaining_work(kitchen: Kitchen, j: int, memo: dict[int, float]) -> float:
     return memo[j]
 
 
+def _order_work_left(kitchen: Kitchen, state: State, o: int) -> float:
+    return sum(min(kitchen.base_duration[w][j] for w in range(kitchen.n_workers))
+               for j in kitchen.order_tasks[o] if state.task_end[j] < 0)
+
+
 def dispatch_policy(kitchen: Kitchen, state: State, rng: np.random.Generator | None = None) -> dict[int, int]:
-    """Classic dispatching: most work remaining first (MWKR), each task to the
-    worker who would *finish* it earliest (ECT), counting busy workers at the
-    tick they become free. An idle worker is left idle when a busy but faster
-    worker would still finish the task sooner."""
+    """Classic dispatching: each task to the worker who would *finish* it
+    earliest (ECT), counting busy workers at the tick they become free; an idle
+    worker is left idle when a busy but faster worker would still finish the
+    task sooner. Tasks are ranked by the rule that suits the objective: most
+    work remaining first (MWKR) for makespan; for the reward objective, whose
+    waiting cost is a weighted sum of completion times, the order with the
+    most reward per tick of work left first (WSPT), so nearly done dishes go out."""
     t = state.tick
     memo: dict[int, float] = {}
-    open_ = sorted(kitchen.open_tasks(state), key=lambda j: (-_remaining_work(kitchen, j, memo), j))
+    if kitchen.scenario.objective == "reward":
+        def rank(j):
+            o = kitchen.task_order[j]
+            return (-kitchen.order_reward[o] / max(1.0, _order_work_left(kitchen, state, o)),
+                    kitchen.order_at[o], -_remaining_work(kitchen, j, memo), j)
+    else:
+        def rank(j):
+            return (-_remaining_work(kitchen, j, memo), j)
+    open_ = sorted(kitchen.open_tasks(state), key=rank)
     ready = {w: max(t, f) for w, f in enumerate(state.worker_free)}
     decision: dict[int, int] = {}
     for j in open_:
