@@ -91,10 +91,12 @@ def cmd_tips(args) -> int:
                    "trainee": args.trainee, "rounds_used": top.rounds})
         return 0
     print(mined.table())
-    who = f"{args.trainee}'s" if top.source == "trainee" else f"top tips from {top.source} (no history for {args.trainee})" \
-        if args.trainee else f"top tips from {top.source}"
     print()
-    print(f"{who if top.source != 'trainee' else who + ' top tips'} ({top.rounds} rounds):")
+    if top.source == "trainee":
+        print(f"{args.trainee}'s top tips (last {top.rounds} round(s)):")
+    else:
+        none_for = f"no rounds of {args.trainee} on this scenario; " if args.trainee else ""
+        print(f"Top tips ({none_for}from {top.rounds} round(s) of {top.source}):")
     if top.stats:
         unit = "turns" if sc.objective == "makespan" else "points"
         print(tip_table(top.stats, mined, unit))

@@ -28,8 +28,9 @@ import numpy as np
 
 from engine.scenario import Scenario
 from engine.simulator import Kitchen
+from tips.bandit import TipBandit
 from tips.gains import PlayedRound, Tip, TipStat, cell_stats, merge, mined_tips
-from tips.personal import PersonalCoach, population_tips, untipped_cells
+from tips.personal import PersonalCoach, Realisation, population_tips, untipped_cells
 from tips.mining import MinedRules
 from tips.trainees import Habit, SimulatedTrainee, TraineeModel, worst_habits
 
@@ -43,6 +44,9 @@ class ExperimentSettings:
     seed: int = 0
     tips_per_round: int = 3
     history: int = 2            # rounds of a trainee's past that personal tips are mined from
+    bandit_sigma: float = 0.5   # reward noise (own units per round) of the Gittins index
+    bandit_beta: float = 0.7    # its discount: a trainee plays a handful of rounds, so explore little
+    prior_rounds: float = 4.0   # how many of a trainee's own rounds the population's figures count as
     model: TraineeModel = field(default_factory=TraineeModel)
     habits: tuple[Habit, ...] | None = None      # default: worst_habits(scenario)
     fixed_texts: tuple[str, ...] = ()             # supervisor tips for "fixed" (simulated trainees cannot follow text)
@@ -113,7 +117,10 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
     out: dict = {}
     for cond in CONDITIONS:
         trainees = make_trainees(scenario, s)
-        coaches = [PersonalCoach(mined, scorer, calibration, cache, s.tips_per_round, s.history) for _ in trainees]
+        realisation = Realisation()
+        coaches = [PersonalCoach(mined, scorer, calibration, cache, s.tips_per_round, s.history,
+                                 TipBandit(s.bandit_sigma, s.bandit_beta), s.prior_rounds, realisation)
+                   for _ in trainees]
         pooled: list[tuple[PlayedRound, list[Tip]]] = []
         pop_tips = population
         rows = {"suboptimal_pct": [], "mean_value": [], "tips_shown": []}
@@ -139,10 +146,12 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
                 pooled.append((rnd, tips))
                 if cond == "personalised":
                     coach.learn(rnd)
-            if cond == "mined":
+            if cond in ("mined", "personalised"):
                 # everyone's rounds on their own (no tip covering the cell), with the calibration group
-                recent = untipped_cells(mined, scorer, pooled, cache, s.history * len(trainees))
-                pop_tips = population_tips(mined, pool(calibration, recent), s.tips_per_round) or population
+                recent = pool(calibration, untipped_cells(mined, scorer, pooled, cache, s.history * len(trainees)))
+                pop_tips = population_tips(mined, recent, s.tips_per_round) or population
+                for coach in coaches:
+                    coach.population = recent
             rows["suboptimal_pct"].append(round(100.0 * bad / total, 2) if total else 0.0)
             rows["mean_value"].append(round(float(np.mean(values)), 3))
             rows["tips_shown"].append(shown)

@@ -60,7 +60,8 @@ def mined_tips(mined: MinedRules) -> list[Tip]:
 def roles_tip(mined: MinedRules, rule: int, roles) -> Tip:
     named = mined.role_of(rule)
     roles = (named,) if named else tuple(roles)
-    return Tip(mined.text(rule, roles), rule, roles, mined)
+    everyone = set(roles) >= {w.role for w in mined.scenario.workers}
+    return Tip(mined.text(rule, None if everyone else roles), rule, roles, mined)
 
 
 def supervisor_tips(texts) -> list[Tip]:

@@ -13,7 +13,8 @@ it did save once shown is the bandit's reward:
   trainee's own last `window` uncovered rounds, with the population's
   (stored or simulated trainees') per-round figures counted as
   `prior_rounds` more rounds, so a trainee with no history gets the
-  population's tips;
+  population's tips; times the share of such estimates that shown tips
+  have realised so far (`Realisation`, pooled over trainees);
 - after a round in which the cell was shown, the reward is the regret saved
   there: (mean regret per situation when uncovered - mean regret per
   situation this round) x this round's situations;
@@ -86,13 +87,38 @@ def combine(mined: MinedRules, cells: list[TipStat]) -> list[Tip]:
     return [roles_tip(mined, rule, roles) for rule, roles in by_rule.items()]
 
 
+class Realisation:
+    """How much of a tip's estimated saving is realised once it is shown (a
+    trainee does not always follow it, and following it changes what comes
+    next), pooled over every trainee: the ratio that puts an arm's prior, an
+    estimate of what the tip *would* save, on the scale of the bandit's
+    rewards, what shown tips *did* save. Without such a ratio a tip not yet
+    shown always looks better than a proven one and the coach keeps swapping."""
+
+    def __init__(self, start: float = 0.5):
+        self.start, self.realised, self.estimated = start, 0.0, 0.0
+
+    @property
+    def ratio(self) -> float:
+        if self.estimated <= 0:
+            return self.start
+        return min(1.0, max(0.1, self.realised / self.estimated))
+
+    def record(self, realised: float, estimated: float) -> None:
+        if estimated > 0:
+            self.realised += realised
+            self.estimated += estimated
+
+
 class PersonalCoach:
     """One trainee's tips over time: a Gittins-index bandit over cells."""
 
     def __init__(self, mined: MinedRules, scorer, population: dict[str, TipStat], cache: dict,
-                 k: int = 3, window: int = 2, bandit: TipBandit | None = None, prior_rounds: float = 1.0):
+                 k: int = 3, window: int = 2, bandit: TipBandit | None = None, prior_rounds: float = 2.0,
+                 realisation: Realisation | None = None):
         self.mined, self.scorer, self.population, self.cache = mined, scorer, population, cache
         self.prior_rounds = prior_rounds
+        self.realisation = realisation or Realisation()
         self.k, self.window = k, window
         self.bandit = bandit or TipBandit(sigma=1.0, beta=0.9)
         self.history: list[tuple[PlayedRound, list[Tip]]] = []
@@ -108,7 +134,7 @@ class PersonalCoach:
         self.cells = {k: v for k, v in self._estimates().items() if v is not None}
         for key, st in self.cells.items():
             if st.saved_per_round > 0 or key in self.bandit.arms:
-                self.bandit.add(key, st.saved_per_round)
+                self.bandit.add(key, self.realisation.ratio * st.saved_per_round)
         chosen, rules = [], set()
         for key in self.bandit.choose(len(self.bandit.arms)):
             if key not in self.cells or self.bandit.index(key) <= 0:
@@ -127,7 +153,9 @@ class PersonalCoach:
             tip_cell = now.get(key)
             shown = any(covers(t, base.tip.rule, base.tip.roles[0]) for t in self.shown)
             if shown and key in self.bandit.arms and tip_cell and base.situations:
-                self.bandit.update(key, (base.mean_regret - tip_cell.mean_regret) * tip_cell.situations)
+                saved = (base.mean_regret - tip_cell.mean_regret) * tip_cell.situations
+                self.bandit.update(key, saved)
+                self.realisation.record(saved, base.saved_per_round)
         self.history.append((rnd, list(self.shown)))
 
 
