@@ -250,3 +250,20 @@ def test_each_position_and_decision_is_scored_once_per_import(tmp_path):
         assert len(set(calls)) == len(calls)
         first, *others = [st.load_round(rid).decisions for _, _, rid in result.rounds]
         assert all([d.score for d in o] == [d.score for d in first] for o in others)
+
+
+def test_an_import_interrupted_while_scoring_stores_nothing(tmp_path, mixed_trace):
+    class Interrupted(FakeScorer):
+        calls = 0
+
+        def score(self, k, s, d):
+            Interrupted.calls += 1
+            if Interrupted.calls > 20:
+                raise KeyboardInterrupt
+            return super().score(k, s, d)
+
+    with open_store(str(tmp_path / "r.db")) as st:
+        with pytest.raises(KeyboardInterrupt):
+            import_trace(st, mixed_trace, scorer_for=lambda sc: (None, Interrupted()))
+        assert st.find_import(read_trace(mixed_trace).sha256) is None  # so it can be imported again
+    assert stored_rounds(tmp_path / "r.db") == []

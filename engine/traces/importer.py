@@ -100,18 +100,27 @@ def import_trace(store, path: str | Path, skip_bad: bool = False,
     result = ImportResult(str(path), trace.sha256, trace.row_count, problems=problems)
     result.skipped = sorted({p.round for p in problems if p.round is not None}, key=lambda k: (k[0], k[1]))
 
+    # Score everything first, store after: scoring is the slow part, and an
+    # import interrupted while scoring must leave nothing behind.
+    ordered = sorted(good, key=lambda r: (r.person, r.number))
     scorers: dict[str, tuple] = {}
-    optimum_for = optimum_for or known_optimum
-    sessions: dict[str, object] = {}
-    for r in sorted(good, key=lambda r: (r.person, r.number)):
+    scores = []
+    for r in ordered:
         sc = r.scenario
         if sc.content_hash not in scorers:
             scorers[sc.content_hash] = _scorer(sc, scorer_for, result)
-        expert, scorer = scorers[sc.content_hash]
+        scorer = scorers[sc.content_hash][1]
+        scores.append([(s, d, _score(scorer, r.kitchen, s, d, result) if scorer is not None else None)
+                       for s, d in zip(r.states, r.decisions) if r.kitchen.has_decision(s)])
+    optimum_for = optimum_for or known_optimum
+    sessions: dict[str, object] = {}
+    for r, decided in zip(ordered, scores):
+        sc = r.scenario
         if r.person not in sessions:
             sessions[r.person] = store.start_session(store.person(r.person), condition=IMPORTED_CONDITION)
-        rid = _store_round(store, sessions[r.person], r, expert_id(store, sc, expert), scorer, shown,
-                           trace.sha256, optimum_for, result)
+        expert = expert_id(store, sc, scorers[sc.content_hash][0])
+        rid = _store_round(store, sessions[r.person], r, decided, expert, shown, trace.sha256,
+                           optimum_for, result)
         result.rounds.append((r.person, r.number, rid))
         result.duration_mismatches += r.duration_mismatches
     result.seconds = time.perf_counter() - t0
@@ -141,15 +150,13 @@ def _score(scorer, k, s, d, result: ImportResult):
     return got
 
 
-def _store_round(store, session, r: ReplayedRound, expert, scorer, source_file: str, sha: str,
+def _store_round(store, session, r: ReplayedRound, decided, expert, source_file: str, sha: str,
                  optimum_for, result: ImportResult) -> int:
-    k = r.kitchen
+    """`decided`: (state, decision, score) of each tick where someone could act;
+    as in the app, ticks with nothing to decide are not recorded."""
     rid = store.start_round(session, r.scenario, r.seed, expert, policy="human", imported=True,
                             source_file=source_file, source_hash=sha)
-    for s, d in zip(r.states, r.decisions):
-        if not k.has_decision(s):
-            continue  # as in the app: ticks with nothing to decide are not recorded
-        score = _score(scorer, k, s, d, result) if scorer is not None else None
+    for s, d, score in decided:
         store.record_decision(rid, s.tick, d, score)
         result.decisions += 1
         result.scored += score is not None
