@@ -99,6 +99,7 @@ class Kitchen:
         self.n_orders = len(self.orders)
         self.task_order = tuple(t.order for t in tasks)
         self.task_preds = tuple(t.preds for t in tasks)
+        self._open_cache: tuple[State | None, list[int]] = (None, [])
 
     # -- start ----------------------------------------------------------------
     def initial_state(self) -> State:
@@ -138,17 +139,32 @@ class Kitchen:
         return all(0 <= ends[p] <= t for p in self.task_preds[j])
 
     def open_tasks(self, s: State) -> list[int]:
-        if s.done:
-            return []
-        t, ends, entered = s.tick, s.task_end, s.order_entered
-        out = []
-        for o, e in enumerate(entered):
-            if e < 0 or e > t or s.order_served[o] >= 0:
-                continue
-            for j in self.order_tasks[o]:
-                if ends[j] < 0 and all(0 <= ends[p] <= t for p in self.task_preds[j]):
-                    out.append(j)
-        return out
+        # The same state is usually asked twice in a row (has_decision, then
+        # the policy), so the last answer is kept, keyed by identity (cheap,
+        # and states are immutable). Loops instead of all(...) generators:
+        # this is the simulator's hottest function.
+        # one attribute holding (state, answer): safe to share across threads
+        cached = self._open_cache
+        if cached[0] is s:
+            return list(cached[1])
+        out: list[int] = []
+        if not s.done:
+            t, ends, entered, served = s.tick, s.task_end, s.order_entered, s.order_served
+            preds = self.task_preds
+            for o, e in enumerate(entered):
+                if e < 0 or e > t or served[o] >= 0:
+                    continue
+                for j in self.order_tasks[o]:
+                    if ends[j] >= 0:
+                        continue
+                    for p in preds[j]:
+                        pe = ends[p]
+                        if pe < 0 or pe > t:
+                            break
+                    else:
+                        out.append(j)
+        self._open_cache = (s, out)
+        return list(out)
 
     def choices(self, s: State, worker: int, taken: Iterable[int] = ()) -> list[int]:
         """Legal choices of one idle worker: IDLE first, then each open task not
@@ -160,7 +176,10 @@ class Kitchen:
 
     def has_decision(self, s: State) -> bool:
         """True when some idle worker could take some open task this tick."""
-        return not s.done and bool(self.idle_workers(s)) and bool(self.open_tasks(s))
+        if s.done:
+            return False
+        t = s.tick
+        return any(f <= t for f in s.worker_free) and bool(self.open_tasks(s))
 
     def check(self, s: State, decision: Mapping[int, int]) -> None:
         if s.done:
