@@ -76,3 +76,41 @@ def test_text_output_and_errors(capsys):
     with pytest.raises(SystemExit) as e:
         main(["experiment", "burger", "--trainees", "0", "--rounds", "1"])
     assert e.value.code == 2
+
+
+TINY = """
+[scenario]
+name = "Two-person sandwich bar"
+ticks = 12
+
+[[workers]]
+name = "Ola"
+role = "server"
+slice = 3
+wrap = 1
+
+[[workers]]
+name = "Per"
+role = "cook"
+slice = 1
+wrap = 3
+
+[recipes.sandwich]
+tasks = ["slice", "wrap"]
+after = { wrap = ["slice"] }
+
+[[orders]]
+dish = "sandwich"
+count = 2
+"""
+
+
+def test_tips_for_a_scenario_without_a_shipped_expert_trains_one_first(capsys, tmp_path):
+    path = tmp_path / "sandwich.toml"
+    path.write_text(TINY)
+    assert main(["tips", str(path), "--minutes", "0.05", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "training one" in captured.err
+    out = json.loads(captured.out)
+    assert out["rules"] and 0 <= out["fidelity"] <= 1
+    assert any("Ola (server)" in r["text"] or "Per (cook)" in r["text"] for r in out["rules"])
