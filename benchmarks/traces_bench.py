@@ -75,14 +75,10 @@ def main() -> None:
 
         sample = tmp / "sample.csv"
         lines = trace.read_text().splitlines(keepends=True)
-        keep, seen = [lines[0]], set()
-        for line in lines[1:]:
-            key = tuple(line.split(",")[:2])
-            if key not in seen and len(seen) >= args.scored:
-                continue
-            seen.add(key)
-            keep.append(line)
-        sample.write_text("".join(keep))
+        keys = list(dict.fromkeys(tuple(line.split(",")[:2]) for line in lines[1:]))
+        step = max(1, len(keys) // max(1, args.scored))
+        chosen = set(keys[::step][:args.scored])  # spread over every scenario and policy
+        sample.write_text(lines[0] + "".join(x for x in lines[1:] if tuple(x.split(",")[:2]) in chosen))
         scorer_for, label = default_scorer, "shipped experts"
         try:
             for name in SCENARIOS:
@@ -99,6 +95,69 @@ def main() -> None:
               f"{r.scored} decisions ({len(r._scores)} distinct positions scored) in {r.seconds:.1f} s "
               f"= {r.rows / r.seconds:,.1f} rows/s ({1000 * r.seconds / max(1, len(r._scores)):.0f} ms "
               f"per position scored)")
+
+    calibration_figures()
+    trainee_figures()
+
+
+def calibration_figures(logs: int = 20, tasks: int = 200, slow: float = 0.2) -> None:
+    """Synthetic noisy logs of `tasks` tasks with known durations (burger's
+    workers, random true durations 1-8, a slow tick with probability `slow`,
+    2% recording slips of 2-4 ticks): how close does the fit come?"""
+    import io
+
+    import numpy as np
+
+    from engine.traces.calibration import fit, observations
+    from engine.traces.format import parse_trace
+
+    sc = load_scenario("burger")
+    exact, worst, ps = 0, 0.0, []
+    for seed in range(logs):
+        rng = np.random.default_rng(seed)
+        keys = [(w.name, k) for w in sc.workers for k in sc.task_types]
+        true = {key: int(rng.integers(1, 9)) for key in keys}
+        buf = io.StringIO()
+        rows = []
+        for i in range(tasks):
+            w, k = keys[rng.integers(len(keys))]
+            d = true[(w, k)] + int(rng.random() < slow) + (int(rng.integers(2, 5)) if rng.random() < 0.02 else 0)
+            rows.append(dict(person="log", round=1, scenario="burger", tick=i, worker=w, order=0, task=k, duration=d))
+        write_trace(buf, rows)
+        obs, _, _ = observations(parse_trace(buf.getvalue().encode(), "log.csv"), sc)
+        cal = fit(obs, sc)
+        exact += all(f.estimate == true[(f.worker, f.type)] for f in cal.fits)
+        worst = max([worst] + [abs(f.estimate - true[(f.worker, f.type)]) for f in cal.fits])
+        ps.append(cal.slow_prob)
+    print(f"calibration, {logs} logs of {tasks} tasks (slow_prob {slow}, 2% slips): every duration exact in "
+          f"{exact}/{logs} logs, worst error {worst:.0f} tick(s); slow_prob {np.mean(ps):.3f} +- {np.std(ps):.3f}")
+
+
+def trainee_figures() -> None:
+    """Held-out accuracy of the trainee model on simulated trainees who never
+    let the server cook (greedy otherwise, 20% random choices)."""
+    import numpy as np
+
+    from engine.policies import greedy_policy, play_round
+    from engine.simulator import Kitchen
+    from engine.traces.generate import habit_policy
+    from engine.traces.trainee import fit_trainee
+
+    for name in ("research-normal", "research-disruption", "burger", "rush"):
+        sc = load_scenario(name)
+        rng = np.random.default_rng(1)
+        rounds = []
+        for i in range(40):
+            k = Kitchen(sc, i)
+            record: list = []
+            final = play_round(k, habit_policy(greedy_policy, "server", "cook", explore=0.2), rng, record)
+            rounds.append((k, [s for s, _ in record] + [final], {s.tick: d for s, d in record}))
+        t = time.perf_counter()
+        m = fit_trainee(rounds, seed=0).metrics
+        print(f"trainee model, {name}: held-out accuracy {m['held_out_accuracy']:.1%} on "
+              f"{m['held_out_choices']} choices of {m['held_out_rounds']} held-out rounds "
+              f"(uniform guessing {m['held_out_chance']:.1%}; train {m['train_accuracy']:.1%}; "
+              f"fit {time.perf_counter() - t:.1f} s)")
 
 
 if __name__ == "__main__":
