@@ -267,3 +267,25 @@ def test_an_import_interrupted_while_scoring_stores_nothing(tmp_path, mixed_trac
             import_trace(st, mixed_trace, scorer_for=lambda sc: (None, Interrupted()))
         assert st.find_import(read_trace(mixed_trace).sha256) is None  # so it can be imported again
     assert stored_rounds(tmp_path / "r.db") == []
+
+
+def test_rounds_played_in_the_app_export_and_round_trip(tmp_path):
+    from engine.records.play import play_and_store
+    from engine.traces.exporter import export_trace
+
+    sc = load_scenario("pasta")
+    with open_store(str(tmp_path / "a.db")) as st:
+        session = st.start_session(st.person("ann"))
+        empty = st.start_round(session, sc, 0)
+        st.record_decision(empty, 0, {})  # left everyone idle, then closed the app
+        st.close_round(empty)
+        played = play_and_store(st, sc, 4, BASELINES["dispatch"], "dispatch", "ann", session=session)
+        export_trace(st, tmp_path / "e1.csv")
+        states = st.replay(played.id)
+    rows = (tmp_path / "e1.csv").read_text().splitlines()[1:]
+    assert rows and all(r.startswith("ann,1,pasta,") and r.split(",")[7] == "4" for r in rows)
+    with open_store(str(tmp_path / "b.db")) as st:
+        (_, _, rid), = import_trace(st, tmp_path / "e1.csv", scorer_for=None).rounds
+        assert st.replay(rid) == states and st.round_info(rid).value == played.value
+        export_trace(st, tmp_path / "e2.csv")
+    assert (tmp_path / "e1.csv").read_text() == (tmp_path / "e2.csv").read_text()

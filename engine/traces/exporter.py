@@ -2,7 +2,8 @@
 an exported round imports again to the very same decisions and states.
 
 Each person's rounds are numbered 1, 2, ... in the order they were stored
-(the store's history order), whether played in the app or imported. A round
+(the store's history order), whether played in the app or imported; a round
+without a single assignment has no row to write and is left out. A round
 whose stored scenario is a bundled one, unchanged, names it (`burger`); any
 other scenario (a supervisor's file, or a bundled one that has since changed)
 is written beside the trace as `<key>.toml`, or `<key>-<hash>.toml` when two
@@ -27,13 +28,17 @@ def export_trace(store, out: str | Path, trainee: str | None = None) -> tuple[in
     files: dict[str, str] = {}         # file name -> scenario text to write beside the trace
     rounds = 0
     for person in people:
-        for number, info in enumerate(store.history(person), start=1):
+        number = 0
+        for info in store.history(person):
             record = store.load_round(info.id)
+            by_tick = {d.tick: d.decision for d in record.decisions}
+            if not any(by_tick.values()):
+                continue  # a round without a single assignment has no row to write, nor a number
+            number += 1
             k = store.kitchen(info.id)
             h = k.scenario.content_hash
             if h not in refs:
                 refs[h] = _scenario_ref(info.scenario, record.scenario_text, h, files, out.parent)
-            by_tick = {d.tick: d.decision for d in record.decisions}
             ticks = range(max(by_tick, default=-1) + 1)
             rows += round_rows(k, [by_tick.get(t, {}) for t in ticks], person.name, number, refs[h])
             rounds += 1
