@@ -166,10 +166,12 @@ def test_table_shares_and_means(capsys, tmp_path, mixed_trace):
         assert r["unit"] == ("points" if group == "dinner-service" else "turns")
         assert 0 < r["suboptimal"] < r["scored"] == r["decisions"]  # random is not greedy; greedy is
     rc, out, _ = run(capsys, "traces", "table", "--db", db, "--group-by", "person")
-    assert rc == 0 and "greedy" in out and "% suboptimal" in out and "mixed" in out
-    greedy_rows = [r for r in json.loads(run(capsys, "traces", "table", "--db", db, "--group-by", "person",
-                                             "--json")[1])["rows"] if r["group"] == "greedy"]
-    assert all(r["suboptimal"] == 0 for r in greedy_rows)
+    assert rc == 0 and "greedy / burger" in out and "% suboptimal" in out
+    by_person = json.loads(run(capsys, "traces", "table", "--db", db, "--group-by", "person", "--json")[1])
+    assert len(by_person["rows"]) == 3 * 3 * 2  # person x scenario x round
+    assert all(r["rounds"] == 1 and r["unit"] != "mixed" for r in by_person["rows"])
+    greedy_rows = [r for r in by_person["rows"] if r["group"].startswith("greedy / ")]
+    assert len(greedy_rows) == 6 and all(r["suboptimal"] == 0 for r in greedy_rows)
 
 
 def test_calibrate_writes_a_file_that_passes_the_check(capsys, tmp_path):

@@ -3,7 +3,9 @@ per group and round number, the share of suboptimal decisions and the mean
 outcome (turns, or points for reward scenarios).
 
 Round number n of a person is their n-th imported round of that scenario, in
-the order stored ("Burger 1, 2, 3" in the research). A decision counts as
+the order stored ("Burger 1, 2, 3" in the research). Groups other than the
+scenario are split by scenario too ("control / burger"), so a row never
+mixes turns with points. A decision counts as
 suboptimal when the move scorer's verdict is neither "best" nor "good": it
 lost something against the expert beyond what the scorer treats as noise.
 Unscored decisions are left out of the share (and counted).
@@ -57,8 +59,12 @@ def research_table(store, group_by: str = "scenario") -> list[TableRow]:
     cells: dict[tuple[str, int], list] = defaultdict(list)
     for info, number in imported_rounds(store):
         record = store.load_round(info.id)
-        group = {"scenario": info.scenario, "person": info.person,
-                 "file": _source_file(store, info.id), "condition": _condition(store, info)}[group_by]
+        if group_by == "scenario":
+            group = info.scenario
+        else:  # within a scenario still, as the research's "Control: Burger 1, 2, 3"
+            value = {"person": info.person, "file": _source_file(store, info.id),
+                     "condition": _condition(store, info)}[group_by]
+            group = f"{value} / {info.scenario}"
         cells[(group, number)].append((info, record))
     rows = []
     for (group, number), items in sorted(cells.items()):
