@@ -11,15 +11,14 @@ from tips.trainees import Habit, SimulatedTrainee, TraineeModel
 
 @pytest.fixture(scope="module")
 def coach_parts(tmp_path_factory):
-    import os
-
     from engine.scoring import MoveScorer
     from tips.coach import expert_for
     from tips.mining import mine
 
-    os.environ.setdefault("KITCHEN_COACH_CACHE", str(tmp_path_factory.mktemp("cache")))
-    sc = load_scenario("burger")
-    expert = expert_for(sc, minutes=0.3, progress=False)  # the shipped one when there is one
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KITCHEN_COACH_CACHE", str(tmp_path_factory.mktemp("cache")))
+        sc = load_scenario("burger")
+        expert = expert_for(sc, minutes=0.3, progress=False)  # the shipped one when there is one
     mined = mine(sc, expert, episodes=40, iterations=600, chains=2)
     return sc, mined, MoveScorer(expert)
 
