@@ -94,6 +94,6 @@ def top_tips_for(scenario: Scenario, mined: MinedRules, scorer, store=None, trai
         rounds = stored_rounds(store, scenario, None, recent)
         if rounds:
             return TopTips(top_tips(cell_stats(mined, scorer, rounds), n), "stored trainees", len(rounds))
-    stats = population_stats(scenario, mined, scorer, ExperimentSettings(), {})
+    stats = population_stats(scenario, mined, scorer, ExperimentSettings())
     return TopTips(top_tips(stats, n), "simulated trainees", stats[0].rounds if stats else 0)
 

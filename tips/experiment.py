@@ -79,14 +79,14 @@ def play(trainee: SimulatedTrainee, kitchen: Kitchen, tips: list[Tip]) -> Played
     return PlayedRound(kitchen, steps, kitchen.value(trainee.final_state))
 
 
-def population_stats(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentSettings, cache) -> list[TipStat]:
+def population_stats(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentSettings) -> list[TipStat]:
     """Tip stats of a calibration group (its own seeds): the fallback for no history."""
     habits = list(s.habits) if s.habits is not None else worst_habits(scenario)
     parts = []
     for i, h in enumerate([None] + habits):
         model = TraineeModel(s.model.tau, s.model.idle_aversion, s.model.urgency, s.model.follow, (h,) if h else ())
         t = SimulatedTrainee(f"calibration{i}", scenario, model, seed=9_000_000 + s.seed * 101 + i)
-        parts.append(cell_stats(mined, scorer, [play(t, round_kitchen(scenario, s.seed + 7, 0), [])], cache))
+        parts.append(cell_stats(mined, scorer, [play(t, round_kitchen(scenario, s.seed + 7, 0), [])]))
     return merge(parts)
 
 
@@ -105,10 +105,9 @@ def pool(*cell_maps: dict[str, TipStat]) -> dict[str, TipStat]:
 def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentSettings,
                    progress: bool = True) -> dict:
     threshold = good_threshold(scorer, scenario)
-    cache: dict = {}
     say = (lambda msg: print(msg, file=sys.stderr, flush=True)) if progress else (lambda msg: None)
     say(f"experiment: calibrating population tips on {scenario.key}")
-    calibration = {st.tip.key: st for st in population_stats(scenario, mined, scorer, s, cache)}
+    calibration = {st.tip.key: st for st in population_stats(scenario, mined, scorer, s)}
     population = population_tips(mined, calibration, s.tips_per_round)
     if s.fixed_texts:
         fixed = [Tip(t) for t in s.fixed_texts]
@@ -118,7 +117,7 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
     for cond in CONDITIONS:
         trainees = make_trainees(scenario, s)
         realisation = Realisation()
-        coaches = [PersonalCoach(mined, scorer, calibration, cache, s.tips_per_round, s.history,
+        coaches = [PersonalCoach(mined, scorer, calibration, s.tips_per_round, s.history,
                                  TipBandit(s.bandit_sigma, s.bandit_beta), s.prior_rounds, realisation)
                    for _ in trainees]
         pooled: list[tuple[PlayedRound, list[Tip]]] = []
@@ -148,7 +147,7 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
                     coach.learn(rnd)
             if cond in ("mined", "personalised"):
                 # everyone's rounds on their own (no tip covering the cell), with the calibration group
-                recent = pool(calibration, untipped_cells(mined, scorer, pooled, cache, s.history * len(trainees)))
+                recent = pool(calibration, untipped_cells(mined, scorer, pooled, s.history * len(trainees)))
                 pop_tips = population_tips(mined, recent, s.tips_per_round) or population
                 for coach in coaches:
                     coach.population = recent

@@ -60,8 +60,12 @@ def mined_tips(mined: MinedRules) -> list[Tip]:
 def roles_tip(mined: MinedRules, rule: int, roles) -> Tip:
     named = mined.role_of(rule)
     roles = (named,) if named else tuple(roles)
-    everyone = set(roles) >= {w.role for w in mined.scenario.workers}
-    return Tip(mined.text(rule, None if everyone else roles), rule, roles, mined)
+    return Tip(mined.text(rule, _narrowing(mined, roles)), rule, roles, mined)
+
+
+def _narrowing(mined: MinedRules, roles) -> tuple[str, ...] | None:
+    """The roles a tip's words name; None when they are everyone ("the free worker")."""
+    return None if not roles or set(roles) >= {w.role for w in mined.scenario.workers} else tuple(roles)
 
 
 def supervisor_tips(texts) -> list[Tip]:
@@ -75,6 +79,7 @@ class PlayedRound:
     steps: list[tuple[State, dict[int, int]]]
     final_value: float | None = None
     scores: list | None = None
+    rescored: dict = field(default_factory=dict, repr=False)  # (step, worker, action) -> regret avoided
 
     def score(self, scorer) -> list:
         if self.scores is None:
@@ -142,13 +147,11 @@ def replaced(mined: MinedRules, kitchen: Kitchen, state: State, decision: dict[i
     return {**others, worker: j} if j != IDLE else others
 
 
-def cell_stats(mined: MinedRules, scorer, rounds: list[PlayedRound], rescore_cache: dict | None = None,
-               rescore: bool = True) -> list[TipStat]:
+def cell_stats(mined: MinedRules, scorer, rounds: list[PlayedRound], rescore: bool = True) -> list[TipStat]:
     """One `TipStat` per (rule, role) met in these rounds, in list order. With
     `rescore=False` only situations and the trainee's own regret in them are
     counted (no gains, no extra scoring)."""
     stats: dict[tuple[int, str], TipStat] = {}
-    cache = rescore_cache if rescore_cache is not None else {}
     total = 0
     for rnd in rounds:
         k = rnd.kitchen
@@ -171,11 +174,11 @@ def cell_stats(mined: MinedRules, scorer, rounds: list[PlayedRound], rescore_cac
             if regret_w <= 0:
                 st.gains.append(0.0)
                 continue
-            key = (id(rnd), i, w, mined.action(r))
-            if key not in cache:
+            key = (i, w, mined.action(r))
+            if key not in rnd.rescored:
                 alt = replaced(mined, k, s, d, w, mined.action(r))
-                cache[key] = 0.0 if alt is None else float(scores[i].regret - scorer.score(k, s, alt).regret)
-            st.gains.append(cache[key])
+                rnd.rescored[key] = 0.0 if alt is None else float(scores[i].regret - scorer.score(k, s, alt).regret)
+            st.gains.append(rnd.rescored[key])
     roles = list(dict.fromkeys(w.role for w in mined.scenario.workers))
     out = [stats[key] for key in sorted(stats, key=lambda rr: (rr[0], roles.index(rr[1])))]
     for st in out:
@@ -233,7 +236,7 @@ def tip_table(stats: list[TipStat], mined: MinedRules, unit: str = "turns") -> s
         i, roles = st.tip.rule, st.tip.roles
         keys = mined.keys(i)
         when = " and ".join(mined.vocab.conditions(keys)) or "otherwise"
-        act = mined.vocab.action_text(mined.action(i), mined.vocab.subject(keys, roles))
+        act = mined.vocab.action_text(mined.action(i), mined.vocab.subject(keys, _narrowing(mined, roles)))
         rows.append((when, act, f"{st.gain:.2f}", f"{st.frequency:.1%}"))
     widths = [max(len(r[c]) for r in rows) for c in range(4)]
     return "\n".join("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)

@@ -37,14 +37,14 @@ def cell_key(rule: int, role: str) -> str:
     return f"rule:{rule}:{role}"
 
 
-def untipped_cells(mined: MinedRules, scorer, history: list[tuple[PlayedRound, list[Tip]]], cache: dict,
+def untipped_cells(mined: MinedRules, scorer, history: list[tuple[PlayedRound, list[Tip]]],
                    window: int | None = None) -> dict[str, TipStat]:
     """Per cell, stats over the last `window` rounds in which no shown tip covered it."""
     roles = list(dict.fromkeys(w.role for w in mined.scenario.workers))
     out: dict[str, TipStat] = {}
     used: dict[str, int] = {}
     for rnd, shown in reversed(history):
-        per_round = {c.tip.key: c for c in cell_stats(mined, scorer, [rnd], cache)}
+        per_round = {c.tip.key: c for c in cell_stats(mined, scorer, [rnd])}
         decisions = next(iter(per_round.values())).decisions if per_round else 0
         for rule in range(len(mined.rules)):
             for role in roles:
@@ -113,10 +113,10 @@ class Realisation:
 class PersonalCoach:
     """One trainee's tips over time: a Gittins-index bandit over cells."""
 
-    def __init__(self, mined: MinedRules, scorer, population: dict[str, TipStat], cache: dict,
+    def __init__(self, mined: MinedRules, scorer, population: dict[str, TipStat],
                  k: int = 3, window: int = 2, bandit: TipBandit | None = None, prior_rounds: float = 2.0,
                  realisation: Realisation | None = None):
-        self.mined, self.scorer, self.population, self.cache = mined, scorer, population, cache
+        self.mined, self.scorer, self.population = mined, scorer, population
         self.prior_rounds = prior_rounds
         self.realisation = realisation or Realisation()
         self.k, self.window = k, window
@@ -126,7 +126,7 @@ class PersonalCoach:
         self.cells: dict[str, TipStat] = {}
 
     def _estimates(self) -> dict[str, TipStat]:
-        own = untipped_cells(self.mined, self.scorer, self.history, self.cache, self.window)
+        own = untipped_cells(self.mined, self.scorer, self.history, self.window)
         return {key: blend(own.get(key), self.population.get(key), self.prior_rounds)
                 for key in {**self.population, **own}}
 
@@ -148,7 +148,7 @@ class PersonalCoach:
 
     def learn(self, rnd: PlayedRound) -> None:
         """Reward each shown cell by the regret its tip saved this round."""
-        now = {c.tip.key: c for c in cell_stats(self.mined, self.scorer, [rnd], self.cache, rescore=False)}
+        now = {c.tip.key: c for c in cell_stats(self.mined, self.scorer, [rnd], rescore=False)}
         for key, base in self.cells.items():
             tip_cell = now.get(key)
             shown = any(covers(t, base.tip.rule, base.tip.roles[0]) for t in self.shown)
