@@ -3,11 +3,11 @@
 An `EngineWorker` lives in its own QThread: it loads the expert (torch is
 imported there, never on the GUI thread) and answers scoring requests. The
 `EngineClient` on the GUI side tags each request with an id and passes on only
-answers whose id is still live: starting a new round forgets every earlier
-id, so a late answer for an old round is dropped (as a chess GUI drops an
-engine's answer for a position no longer on the board). Requests the worker
-has not started yet are skipped as soon as they go stale. The worker never
-touches the database; the GUI stores what comes back.
+answers whose id is still live: leaving a round forgets that round's ids, so
+a late answer for an old round is dropped (as a chess GUI drops an engine's
+answer for a position no longer on the board). Requests the worker has not
+started yet are skipped as soon as they go stale. The worker never touches
+the database; the GUI stores what comes back.
 """
 from __future__ import annotations
 
@@ -141,8 +141,9 @@ class EngineClient(QObject):
             app.aboutToQuit.connect(self.shutdown)
 
     def load(self, scenario) -> None:
-        """Load the expert for a scenario; forgets every request made before."""
-        self.forget_all()
+        """Load the expert for a scenario. Requests made before are answered first, by
+        the expert they were made for (the worker takes its queue in order); whoever no
+        longer wants them calls `forget`."""
         self.generation += 1
         self.expert_ready, self.failure = False, None
         self._load.emit(self.generation, scenario)

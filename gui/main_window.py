@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.start_screen.discardRequested.connect(self.discard_round)
         self.start_screen.traineeChanged.connect(self._trainee_changed)
         self.start_screen.settingsRequested.connect(self.open_settings)
+        self.start_screen.scenarioChanged.connect(self._preload_expert)
         self.start_screen.show_status("Opening your records…")
         self._opener = _StoreOpener(self)
         self._opener.opened.connect(self._store_opened)
@@ -119,6 +120,8 @@ class MainWindow(QMainWindow):
             self.start_screen.show_status(f"Records: {store.url}")
             self._trainee_changed(self.start_screen.current_person() or "")
         self.start_screen.refresh_summary()
+        if self.start_screen.current_scenario():
+            self._preload_expert(self.start_screen.current_scenario())
         self.storeReady.emit()
 
     def _trainee_changed(self, name: str) -> None:
@@ -146,6 +149,12 @@ class MainWindow(QMainWindow):
             self.loaded_scenario = scenario
             self._expert_status("Loading the expert…")
             self.engine.load(scenario)
+
+    def _preload_expert(self, key: str) -> None:
+        """Load the expert of the scenario on show while the trainee is still choosing, so
+        torch is in memory before the first tick (after the records: one import at a time)."""
+        if self.start_screen.records_ready:
+            self._load_expert(load_scenario(key))
 
     def _expert_status(self, text: str) -> None:
         if self._round_screen is not None:

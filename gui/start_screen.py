@@ -54,6 +54,7 @@ class StartScreen(QWidget):
     resumeRequested = Signal(int)          # round id
     discardRequested = Signal(int)         # round id
     traineeChanged = Signal(str)
+    scenarioChanged = Signal(str)          # scenario key
     settingsRequested = Signal()
 
     def __init__(self, parent=None):
@@ -136,7 +137,7 @@ class StartScreen(QWidget):
         self.status = QLabel()
         self.status.setObjectName("muted")
         root.addWidget(self.status)
-        self.scenarios.currentItemChanged.connect(lambda *_: self.refresh_summary())
+        self.scenarios.currentItemChanged.connect(self._scenario_changed)
         self._fill_scenarios()
 
     def _header(self, text: str) -> None:
@@ -235,6 +236,11 @@ class StartScreen(QWidget):
             names = sorted(names + [name], key=str.lower)
         self.set_people(names, name)
         self.traineeChanged.emit(name)
+
+    def _scenario_changed(self, *_) -> None:
+        self.refresh_summary()
+        if self.current_scenario():
+            self.scenarioChanged.emit(self.current_scenario())
 
     def _person_changed(self, name: str) -> None:
         self.refresh_summary()

@@ -130,3 +130,16 @@ def test_leaving_a_round_stores_pending_decisions_unscored_and_drops_their_answe
     qtbot.waitUntil(lambda: client.dropped == 1, timeout=3000)   # the late answer came back and was dropped
     assert session.scored == []
     store.close()
+
+
+def test_loading_another_expert_still_answers_earlier_requests(qtbot, clients):
+    scorer = SlowScorer()
+    client = make_client(qtbot, clients, scorer)
+    kitchen = Kitchen(load_scenario("burger"))
+    answers = []
+    client.scoreReady.connect(lambda rid, score: answers.append(rid))
+    rid = client.request(kitchen, kitchen.initial_state(), {})
+    client.load(load_scenario("pasta"))   # the start screen preloads the next scenario's expert
+    scorer.gate.set()
+    qtbot.waitUntil(lambda: bool(answers) and client.expert_ready, timeout=5000)
+    assert answers == [rid] and scorer.calls == 1
