@@ -362,6 +362,21 @@ class _TickModel:
                           for o in range(k.n_orders) if s.order_served[o] < 0]
                 m.add(sum(inside) <= k.max_open)
 
+        if k.max_open == 0:
+            # identical untouched orders (same dish, same arrival, same durations) are
+            # interchangeable: let the earlier one be served no later
+            groups: dict[tuple, list[int]] = {}
+            for o in range(k.n_orders):
+                tasks = k.order_tasks[o]
+                if s.order_served[o] < 0 and all(s.task_end[j] < 0 for j in tasks):
+                    key = (k.orders[o].dish, max(k.order_at[o], t0),
+                           tuple(tuple(k.duration[w][j] for j in tasks) for w in range(k.n_workers)))
+                    groups.setdefault(key, []).append(o)
+            for orders in groups.values():
+                for a, b in zip(orders, orders[1:]):
+                    for u in range(t0 + 1, H + 1):
+                        m.add(self.F[a, u] >= self.F[b, u])
+
         if sc.objective == "reward":
             f, wc = self.scale, int(round(sc.wait_cost * self.scale))
             const, terms = 0, []
