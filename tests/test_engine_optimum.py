@@ -119,3 +119,17 @@ def test_solve_command_on_a_stochastic_scenario_exits_3(tmp_path):
     assert "stochastic" in r.stderr and "Traceback" not in r.stderr
     out = json.loads(r.stdout)
     assert out["optimal"] is None and out["clairvoyant"]["seeds"] == 2
+
+
+@pytest.mark.parametrize("objective", ["makespan", "reward"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_identical_orders_with_revealed_noise(objective, seed):
+    # same dish, same tick: only the noise tells them apart, which symmetry breaking must respect
+    sc = small("twins", ticks=7, objective=objective, wait_cost=1,
+               extra="\n[noise]\nslow_prob = 0.5\n", orders=(("salad", 0, 3),))
+    k = Kitchen(sc, seed)
+    best, _ = exhaustive_optimum(k)
+    for model in ("intervals", "ticks"):
+        sol = solve(k, model=model, time_limit=30)
+        assert sol.proven and sol.value == best, model
+        assert k.value(replay(k, sol.schedule)) == best
