@@ -447,20 +447,29 @@ def clairvoyant_bound(scenario: Scenario, seeds: Iterable[int], time_limit: floa
             "proven": proven}
 
 
-_OPTIMA: dict[str, float | None] = {}
+_OPTIMA: dict[str, float | None] = {}        # content hash -> proven optimum (None: stochastic)
+_UNPROVEN: set[tuple[str, float]] = set()      # (content hash, time limit) that did not prove
 
 
 def optimal_value(scenario: Scenario, time_limit: float = 120) -> float | None:
     """The proven optimum of a deterministic scenario (None for stochastic
-    ones, or if it could not be proven), cached by the file's content hash."""
+    ones, or if it could not be proven), cached by the file's content hash.
+    A failure is only remembered for its time limit, so a later caller that
+    allows more time still gets its answer."""
     key = scenario.content_hash
-    if key not in _OPTIMA:
-        if scenario.stochastic:
-            _OPTIMA[key] = None
-        else:
-            sol = solve(Kitchen(scenario), time_limit=time_limit)
-            _OPTIMA[key] = sol.value if sol.proven else None
-    return _OPTIMA[key]
+    if key in _OPTIMA:
+        return _OPTIMA[key]
+    if scenario.stochastic:
+        _OPTIMA[key] = None
+        return None
+    if (key, float(time_limit)) in _UNPROVEN:
+        return None
+    sol = solve(Kitchen(scenario), time_limit=time_limit)
+    if not sol.proven:
+        _UNPROVEN.add((key, float(time_limit)))
+        return None
+    _OPTIMA[key] = sol.value
+    return sol.value
 
 
 __all__ = ["Assignment", "Solution", "solve", "replay", "decisions_from", "clairvoyant_bound",

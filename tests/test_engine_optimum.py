@@ -133,3 +133,18 @@ def test_identical_orders_with_revealed_noise(objective, seed):
         sol = solve(k, model=model, time_limit=30)
         assert sol.proven and sol.value == best, model
         assert k.value(replay(k, sol.schedule)) == best
+
+
+def test_an_unproven_optimum_is_retried_with_more_time(monkeypatch):
+    sc = small("retry", ticks=12, orders=(("salad", 0, 1), ("burger", 0, 1)))
+    real, calls = optimum.solve, []
+
+    def solve_that_gives_up_under_5_s(kitchen, time_limit=60, **kw):
+        calls.append(time_limit)
+        return optimum.Solution(float("nan"), False, [], 0.0) if time_limit < 5 else real(kitchen, time_limit=time_limit)
+
+    monkeypatch.setattr(optimum, "solve", solve_that_gives_up_under_5_s)
+    assert optimal_value(sc, time_limit=1) is None
+    assert optimal_value(sc, time_limit=1) is None
+    assert optimal_value(sc, time_limit=10) == exhaustive_optimum(Kitchen(sc))[0]
+    assert calls == [1, 10]
