@@ -23,6 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--iterations", type=int, default=0,
                    help="stop after this many gradient steps instead of at the time budget (reproducible runs)")
+    p.add_argument("--rollouts", type=_positive_int, default=32, help="rollouts per gradient step, N (default 32)")
+    p.add_argument("--entropy", type=float, default=0.02, help="entropy bonus at the start (default 0.02)")
+    p.add_argument("--entropy-half-life", type=_positive_int, default=150,
+                   help="iterations over which the entropy bonus halves (default 150)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_train)
 
@@ -81,7 +85,11 @@ def cmd_train(args) -> int:
         raise CommandError(f"--iterations must be 0 or more, not {args.iterations}")
     torch.set_num_threads(1)  # the networks are tiny; more threads only contend with other work
     optimal = known_optimum(sc)
-    settings = Settings(minutes=args.minutes, seed=args.seed, max_iterations=args.iterations)
+    if args.entropy < 0:
+        raise CommandError(f"--entropy must be 0 or more, not {args.entropy}")
+    settings = Settings(minutes=args.minutes, seed=args.seed, max_iterations=args.iterations,
+                        rollouts=args.rollouts, entropy=args.entropy,
+                        entropy_half_life=args.entropy_half_life)
     result = train(sc, settings, optimal=optimal, progress=True)
     try:
         out = save_expert(args.out, result.net, sc, training_record(result))

@@ -138,13 +138,15 @@ def test_training_improves_on_an_unseen_scenario():
 def test_train_and_evaluate_commands(tmp_path, capsys):
     out = tmp_path / "soup.pt"
     scenario = str(DATA / "expert-soup.toml")
-    assert main(["train", scenario, "--out", str(out), "--iterations", "3", "--seed", "1", "--json"]) == 0
+    assert main(["train", scenario, "--out", str(out), "--iterations", "3", "--seed", "1",
+                 "--rollouts", "8", "--json"]) == 0
     line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert set(line) == {"value", "optimal", "gap", "seconds", "out"}
     assert Path(line["out"]) == out and out.exists()
     record = json.loads(out.with_suffix(".json").read_text())
     sc = load_scenario(scenario)
     assert record["scenario_hash"] == sc.content_hash and record["settings"]["seed"] == 1
+    assert record["settings"]["rollouts"] == 8 and record["iterations"] == 3
     assert record["curve"] and record["value"] == line["value"]
     if line["optimal"] is not None:
         assert line["gap"] == pytest.approx((line["value"] - line["optimal"]) / line["optimal"])
