@@ -72,7 +72,7 @@ def test_import_stores_every_round_with_the_engines_states(capsys, tmp_path, mix
             mine = replayed[(r["person"], r["round"])]
             assert st.replay(r["id"]) == mine.states
             assert info.value == mine.value
-            assert sum(1 for s in mine.states if mine.kitchen.has_decision(s)) == info.decisions
+            assert len(mine.decided()) == info.decisions
     from engine.records.models import Round
     with open_store(str(db)) as st, st.Session.begin() as s:
         files = {(x.source_file, x.source_hash) for x in s.query(Round)}

@@ -164,3 +164,34 @@ def test_written_traces_read_back_identically():
              "order": r.order, "task": r.task, "seed": r.seed, "duration": r.duration}
             for rr in t.rounds for r in rr.rows]
     assert back == rows
+
+
+SOLO = """
+[scenario]
+name = "Solo"
+ticks = 7
+[[workers]]
+name = "Sam"
+role = "cook"
+chop = 2
+plate = 2
+[recipes.dish]
+tasks = ["chop", "plate"]
+after = { plate = ["chop"] }
+[[orders]]
+dish = "dish"
+count = 2
+"""
+
+
+def test_leaving_work_that_could_not_finish_in_time_is_a_finished_round(tmp_path):
+    (tmp_path / "solo.toml").write_text(SOLO)
+    from engine.traces.format import read_trace
+    # order 2 needs 4 ticks of Sam's from tick 4: past the horizon of 7, so idling ends the round
+    (tmp_path / "t.csv").write_text(HEADER + "a,1,solo.toml,0,Sam,0,chop\na,1,solo.toml,2,Sam,0,plate\n")
+    (r,), _ = replay_file(read_trace(tmp_path / "t.csv"))
+    assert r.finished and r.final.tick == 7 and r.value == 7
+    # the same first row alone: at tick 2 both dishes could still be served in time, so the log was cut
+    (tmp_path / "t.csv").write_text(HEADER + "a,1,solo.toml,0,Sam,0,chop\n")
+    (r,), _ = replay_file(read_trace(tmp_path / "t.csv"))
+    assert not r.finished and r.final.tick == 2

@@ -111,7 +111,7 @@ def import_trace(store, path: str | Path, skip_bad: bool = False,
             scorers[sc.content_hash] = _scorer(sc, scorer_for, result)
         scorer = scorers[sc.content_hash][1]
         scores.append([(s, d, _score(scorer, r.kitchen, s, d, result) if scorer is not None else None)
-                       for s, d in zip(r.states, r.decisions) if r.kitchen.has_decision(s)])
+                       for s, d in r.decided()])
     optimum_for = optimum_for or known_optimum
     sessions: dict[str, object] = {}
     for r, decided in zip(ordered, scores):

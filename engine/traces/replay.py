@@ -4,11 +4,14 @@ with its line number and the engine's reason; a round that replays is kept
 with its per-tick decisions and every state, ready to store.
 
 How a round ends: after its last row the round goes on with nobody assigned
-for as long as nobody *could* be (work in progress finishes, dishes are
-served). If it then reaches its end (every order served, or the horizon) it is
-finished; if instead some idle worker could take an open task and the log has
-no row for it, the log was cut there and the round is kept unfinished, at that
-tick (TRACES.md: "a round may stop early").
+for as long as no assignment could change its outcome: nobody can act (work in
+progress finishes, dishes are served), or the horizon is too near for any
+further work to serve a dish that would count (`outcome_still_open`). If it
+then reaches its end it is finished; if instead some idle worker could take an
+open task that might still change the outcome, and the log has no row for it,
+the log was cut there and the round is kept unfinished, at that tick
+(TRACES.md: "a round may stop early"). A person who leaves a worker idle in
+the last ticks, when nothing could be served in time anyway, has finished.
 """
 from __future__ import annotations
 
@@ -43,6 +46,14 @@ class ReplayedRound:
     @property
     def key(self) -> tuple[str, int]:
         return (self.person, self.number)
+
+    def decided(self) -> list[tuple[State, dict[int, int]]]:
+        """(state, decision) of each tick where the person could act, up to
+        their last row: what the app records. After the last row nobody
+        decided anything; the replay of a stored round plays those ticks out."""
+        last = self.rows[-1].tick
+        return [(s, d) for s, d in zip(self.states, self.decisions)
+                if s.tick <= last and self.kitchen.has_decision(s)]
 
     @property
     def final(self) -> State:
@@ -174,7 +185,7 @@ def replay_round(r: TraceRound, resolver: ScenarioResolver) -> ReplayedRound:
             if row.duration is not None and row.duration != kitchen.duration[w][j]:
                 mismatches += 1
         s = _advance(kitchen, s, decision, states, decisions)
-    while not s.done and not kitchen.has_decision(s):
+    while not s.done and not (kitchen.has_decision(s) and outcome_still_open(kitchen, s)):
         s = _advance(kitchen, s, {}, states, decisions)
     return ReplayedRound(r.person, r.number, first.scenario, scenario, seed, kitchen, decisions,
                          states, s.done, sorted(r.rows, key=lambda x: (x.tick, x.line)), mismatches)
@@ -185,3 +196,35 @@ def _advance(kitchen: Kitchen, s: State, decision: dict, states: list, decisions
     decisions.append(decision)
     states.append(s)
     return s
+
+
+def outcome_still_open(kitchen: Kitchen, s: State) -> bool:
+    """Could some assignment from this state on still change the round's outcome?
+
+    An optimistic bound: every task not started starts as soon as its order has
+    arrived, its predecessors are done and some worker is free, with whichever
+    worker would finish it first, as if no two tasks ever wanted the same worker. Makespan: the outcome changes only if every
+    order can still be served before the horizon (else turns = horizon whatever
+    happens). Reward: if any order can still be served in time."""
+    t, horizon = s.tick, kitchen.ticks
+    free = [max(t, f) for f in s.worker_free]
+    end: dict[int, int] = {}
+
+    def finish(j: int) -> int:  # tick from which task j counts as done, at best
+        if j not in end:
+            if s.task_end[j] >= 0:
+                end[j] = s.task_end[j]
+            else:
+                start = max([t, kitchen.order_at[kitchen.task_order[j]]] + [finish(p) for p in kitchen.task_preds[j]])
+                end[j] = min(max(start, free[w]) + kitchen.duration[w][j] for w in range(kitchen.n_workers))
+        return end[j]
+
+    unserved = [o for o in range(kitchen.n_orders) if s.order_served[o] < 0]
+    in_time = {o: max(finish(j) for j in kitchen.order_tasks[o]) <= horizon for o in unserved}
+    # orders whose every task has started are served (or not) whatever anyone decides
+    waiting = [o for o in unserved if any(s.task_end[j] < 0 for j in kitchen.order_tasks[o])]
+    if not waiting:
+        return False
+    if kitchen.scenario.objective == "makespan":
+        return all(in_time.values())
+    return any(in_time[o] for o in waiting)
