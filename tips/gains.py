@@ -80,6 +80,7 @@ class PlayedRound:
     final_value: float | None = None
     scores: list | None = None
     rescored: dict = field(default_factory=dict, repr=False)  # (step, worker, action) -> regret avoided
+    shown: tuple[str, ...] = ()  # keys of the tips shown during the round (as the records keep them)
 
     def score(self, scorer) -> list:
         if self.scores is None:
