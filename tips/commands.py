@@ -47,6 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tips-per-round", type=int, choices=[1, 2, 3], default=3)
     p.add_argument("--history", type=_positive, default=2, help="rounds personal tips are mined from (default 2)")
+    p.add_argument("--fixed-tip", action="append", default=[], metavar="TEXT",
+                   help="a supervisor's tip for the 'fixed' condition (repeatable; default: the list's first rules). "
+                        "Simulated trainees cannot act on free text, so such tips make 'fixed' a placebo control")
     p.add_argument("--minutes", type=_minutes, default=3.0,
                    help="training budget when no expert is shipped for the scenario (default 3)")
     p.add_argument("--json", action="store_true")
@@ -111,7 +114,8 @@ def cmd_experiment(args) -> int:
     sc = load_scenario(args.scenario)
     expert, mined, scorer = _expert_and_rules(sc, args.minutes)
     settings = ExperimentSettings(trainees=args.trainees, rounds=args.rounds, seed=args.seed,
-                                  tips_per_round=args.tips_per_round, history=args.history)
+                                  tips_per_round=args.tips_per_round, history=args.history,
+                                  fixed_texts=tuple(t for t in args.fixed_tip if t.strip()))
     result = run_experiment(sc, mined, scorer, settings)
     if args.json:
         emit_json({"scenario": sc.key, "fidelity": round(mined.fidelity, 4), **result})
