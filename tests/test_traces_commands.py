@@ -110,6 +110,8 @@ def test_a_scenario_file_of_ones_own_travels_with_the_export(capsys, tmp_path):
     assert run(capsys, "traces", "import", tmp_path / "out" / "e.csv", "--db", tmp_path / "b.db")[0] == 0
     (x,), (y,) = stored_rounds(db), stored_rounds(tmp_path / "b.db")
     assert not x.finished and (x.value, x.turns) == (y.value, y.turns)  # a cut log stays cut
+    table = json.loads(run(capsys, "traces", "table", "--db", db, "--json")[1])["rows"]
+    assert [(r["rounds"], r["unfinished"], r["decisions"], r["mean"]) for r in table] == [(1, 1, 1, None)]
 
 
 def test_duplicate_import_is_refused_and_stores_nothing(capsys, tmp_path, mixed_trace):
@@ -161,7 +163,7 @@ def test_table_shares_and_means(capsys, tmp_path, mixed_trace):
     infos = stored_rounds(db)
     for (group, n), r in rows.items():
         mine = [x for x in infos if x.scenario == group and x.seed == 3 + n - 1]
-        assert r["rounds"] == 3 and r["people"] == 3
+        assert r["rounds"] == 3 and r["people"] == 3 and r["unfinished"] == 0
         assert r["mean"] == pytest.approx(np.mean([x.value for x in mine]))
         assert r["unit"] == ("points" if group == "dinner-service" else "turns")
         assert 0 < r["suboptimal"] < r["scored"] == r["decisions"]  # random is not greedy; greedy is

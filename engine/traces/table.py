@@ -8,7 +8,8 @@ scenario are split by scenario too ("control / burger"), so a row never
 mixes turns with points. A decision counts as
 suboptimal when the move scorer's verdict is neither "best" nor "good": it
 lost something against the expert beyond what the scorer treats as noise.
-Unscored decisions are left out of the share (and counted).
+Unscored decisions are left out of the share (and counted). The mean outcome
+is over finished rounds only: a cut log's outcome so far is no outcome.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class TableRow:
     decisions: int
     scored: int
     suboptimal: int
+    unfinished: int    # rounds whose log was cut: their decisions count, their outcome does not
     mean: float | None
     unit: str          # "turns", "points", or "mixed" when a group mixes objectives
 
@@ -38,7 +40,8 @@ class TableRow:
     def to_dict(self) -> dict:
         return {"group": self.group, "round": self.round, "rounds": self.rounds, "people": self.people,
                 "decisions": self.decisions, "scored": self.scored, "suboptimal": self.suboptimal,
-                "suboptimal_share": self.suboptimal_share, "mean": self.mean, "unit": self.unit}
+                "suboptimal_share": self.suboptimal_share, "unfinished": self.unfinished,
+                "mean": self.mean, "unit": self.unit}
 
 
 def imported_rounds(store) -> list:
@@ -72,10 +75,10 @@ def research_table(store, group_by: str = "scenario") -> list[TableRow]:
         scored = [v for v in verdicts if v is not None]
         units = {"turns" if store.kitchen(info.id).scenario.objective == "makespan" else "points"
                  for info, _ in items}
-        values = [info.value for info, _ in items if info.value is not None]
+        values = [info.value for info, _ in items if info.finished and info.value is not None]
         rows.append(TableRow(group, number, len(items), len({info.person for info, _ in items}),
                              len(verdicts), len(scored), sum(1 for v in scored if v not in OK_VERDICTS),
-                             sum(values) / len(values) if values else None,
+                             sum(1 for info, _ in items if not info.finished), sum(values) / len(values) if values else None,
                              units.pop() if len(units) == 1 else "mixed"))
     return rows
 
@@ -96,12 +99,13 @@ def _condition(store, info) -> str:
 def format_table(rows: list[TableRow], group_by: str) -> str:
     if not rows:
         return "No imported rounds yet (kitchen-coach traces import FILE.csv)."
-    header = [group_by, "round", "rounds", "people", "decisions", "% suboptimal", "mean"]
+    header = [group_by, "round", "rounds", "unfinished", "people", "decisions", "% suboptimal", "mean"]
     cells = [header]
     for r in rows:
         share = "-" if r.suboptimal_share is None else f"{100 * r.suboptimal_share:.2f}"
         mean = "-" if r.mean is None else f"{r.mean:.2f} {r.unit}"
-        cells.append([r.group, str(r.round), str(r.rounds), str(r.people), str(r.decisions), share, mean])
+        cells.append([r.group, str(r.round), str(r.rounds), str(r.unfinished), str(r.people), str(r.decisions),
+                      share, mean])
     widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
