@@ -18,15 +18,20 @@ class SearchTooLarge(RuntimeError):
     """The search visited more states than it was allowed to."""
 
 
-def decisions(kitchen: Kitchen, s: State) -> Iterator[dict[int, int]]:
-    """Every legal decision at s: each idle worker idle or on a distinct open task."""
+def decisions(kitchen: Kitchen, s: State, never_idle: bool = False) -> Iterator[dict[int, int]]:
+    """Every legal decision at s: each idle worker idle or on a distinct open
+    task. With `never_idle`, only those where a worker stays idle just when no
+    open task is left for it (the greedy habit GAME.md's research corrects)."""
     idle = kitchen.idle_workers(s)
     open_ = kitchen.open_tasks(s)
     options = [IDLE] + open_
 
+    busy_enough = min(len(idle), len(open_)) if never_idle else 0
+
     def rec(i: int, used: frozenset, chosen: dict[int, int]):
         if i == len(idle):
-            yield dict(chosen)
+            if len(used) >= busy_enough:
+                yield dict(chosen)
             return
         w = idle[i]
         for j in options:
@@ -39,26 +44,28 @@ def decisions(kitchen: Kitchen, s: State) -> Iterator[dict[int, int]]:
     yield from rec(0, frozenset(), {})
 
 
-def exhaustive_optimum(kitchen: Kitchen, state: State | None = None,
-                       max_states: int = 2_000_000) -> tuple[float, list[dict[int, int]]]:
+def exhaustive_optimum(kitchen: Kitchen, state: State | None = None, max_states: int = 2_000_000,
+                       never_idle: bool = False) -> tuple[float, list[dict[int, int]]]:
     """The best final value reachable from `state` (own units: fewest turns
     for makespan, most points for reward) and one sequence of decisions, one
-    per tick, that reaches it."""
+    per tick, that reaches it; with `never_idle`, the best among plays that
+    never leave a worker idle while an open task is left."""
     s0 = state if state is not None else kitchen.initial_state()
+    successors = lambda s: _successors(kitchen, s, never_idle)
     if kitchen.scenario.objective == "makespan":
-        return _fewest_turns(kitchen, s0, max_states)
-    return _most_points(kitchen, s0, max_states)
+        return _fewest_turns(kitchen, s0, max_states, successors)
+    return _most_points(kitchen, s0, max_states, successors)
 
 
-def _successors(kitchen: Kitchen, s: State):
+def _successors(kitchen: Kitchen, s: State, never_idle: bool):
     if not kitchen.has_decision(s):
         yield {}, kitchen.step(s, {}, check=False)[0]
         return
-    for d in decisions(kitchen, s):
+    for d in decisions(kitchen, s, never_idle):
         yield d, kitchen.step(s, d, check=False)[0]
 
 
-def _most_points(kitchen: Kitchen, s0: State, max_states: int):
+def _most_points(kitchen: Kitchen, s0: State, max_states: int, successors):
     memo: dict[State, tuple[float, dict[int, int]]] = {}
 
     def best(s: State) -> float:
@@ -69,7 +76,7 @@ def _most_points(kitchen: Kitchen, s0: State, max_states: int):
         if len(memo) >= max_states:
             raise SearchTooLarge(f"more than {max_states} states")
         v, choice = None, None
-        for d, nxt in _successors(kitchen, s):
+        for d, nxt in successors(s):
             dv = best(nxt)
             if v is None or dv > v:
                 v, choice = dv, d
@@ -80,7 +87,7 @@ def _most_points(kitchen: Kitchen, s0: State, max_states: int):
     return value, _plan(kitchen, s0, lambda s: memo[s][1])
 
 
-def _fewest_turns(kitchen: Kitchen, s0: State, max_states: int):
+def _fewest_turns(kitchen: Kitchen, s0: State, max_states: int, successors):
     """Iterative deepening on the target T: "can every order be served within
     T turns?", with a memo of states already refuted for some T (refuted for T
     means refuted for every smaller T) and a critical-path lower bound to cut
@@ -95,7 +102,7 @@ def _fewest_turns(kitchen: Kitchen, s0: State, max_states: int):
             return False
         if len(refuted) >= max_states:
             raise SearchTooLarge(f"more than {max_states} states")
-        for d, nxt in _successors(kitchen, s):
+        for d, nxt in successors(s):
             if reach(nxt, T):
                 plan[s] = d
                 return True
