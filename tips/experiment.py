@@ -5,13 +5,14 @@ Conditions:
 - fixed: the same tips for everyone, every round, chosen once without any
   trainee's data (the first `tips_per_round` rules of the mined list, as a
   supervisor copying the list would write them; or the supervisor's own texts).
-- mined: the tips that would have saved most over the whole population's
-  recent rounds (before any round is played: over a calibration group of
-  simulated trainees, one per habitual mistake and one with none).
-- personalised: round 1 as mined (no history yet); afterwards a Gittins-index
-  bandit per trainee over the tips that would have saved *that trainee*
-  something in their last `history` rounds, rewarded by the fall in their
-  regret in each shown tip's situations.
+- mined: the tips that would have saved most over the whole group's recent
+  rounds where no shown tip covered the situation, with a calibration group
+  of simulated trainees (one per habitual mistake and one with none) that
+  is all there is before the first round.
+- personalised: a Gittins-index bandit per trainee (`tips.personal`) over
+  (rule, role) cells, its priors from that trainee's own last `history`
+  uncovered rounds blended with the group's, rewarded by the fall in the
+  trainee's regret in each shown tip's situations.
 
 Every condition plays the same trainees (same habits, same seeds) on the same
 kitchens, so differences between conditions come from the tips alone. Each
