@@ -148,3 +148,12 @@ def test_an_unproven_optimum_is_retried_with_more_time(monkeypatch):
     assert optimal_value(sc, time_limit=1) is None
     assert optimal_value(sc, time_limit=10) == exhaustive_optimum(Kitchen(sc))[0]
     assert calls == [1, 10]
+
+
+@pytest.mark.parametrize("name", ["taco-demo", "research-normal"])
+def test_leaving_a_worker_idle_is_sometimes_right(name):
+    # the research's lesson: the best play that never idles a worker while a task is open loses turns
+    k = Kitchen(load_scenario(name))
+    never_idle, plan = exhaustive_optimum(k, never_idle=True)
+    assert never_idle > optimal_value(k.scenario)
+    assert k.value(k.step_sequence(k.initial_state(), plan)) == never_idle
