@@ -92,8 +92,8 @@ def main() -> None:
         with open_store(f"sqlite:///{tmp / 'c.db'}") as st:
             r = import_trace(st, sample, scorer_for=scorer_for)
         print(f"import, scored by MoveScorer(episodes=8) with {label}: {len(r.rounds)} rounds, {r.rows} rows, "
-              f"{r.scored} decisions ({len(r._scores)} distinct positions scored) in {r.seconds:.1f} s "
-              f"= {r.rows / r.seconds:,.1f} rows/s ({1000 * r.seconds / max(1, len(r._scores)):.0f} ms "
+              f"{r.scored} decisions ({r.positions_scored} distinct positions scored) in {r.seconds:.1f} s "
+              f"= {r.rows / r.seconds:,.1f} rows/s ({1000 * r.seconds / max(1, r.positions_scored):.0f} ms "
               f"per position scored)")
 
     calibration_figures()

@@ -44,7 +44,11 @@ class ImportResult:
     unscored: dict[str, str] = field(default_factory=dict)            # scenario key -> why not scored
     duration_mismatches: int = 0
     seconds: float = 0.0
-    _scores: dict = field(default_factory=dict, repr=False)
+    _scores: dict = field(default_factory=dict, repr=False)  # (scenario, seed, state, decision) -> score
+
+    @property
+    def positions_scored(self) -> int:
+        return len(self._scores)
 
     def to_dict(self) -> dict:
         return {"file": self.file, "sha256": self.sha256, "rows": self.rows,
@@ -52,7 +56,8 @@ class ImportResult:
                 "unfinished": self.unfinished, "decisions": self.decisions, "scored": self.scored,
                 "skipped": [{"person": p, "round": n} for p, n in self.skipped],
                 "problems": [{"line": p.line, "message": p.message} for p in self.problems],
-                "unscored": self.unscored, "duration_mismatches": self.duration_mismatches,
+                "positions_scored": self.positions_scored, "unscored": self.unscored,
+                "duration_mismatches": self.duration_mismatches,
                 "seconds": round(self.seconds, 3)}
 
 
