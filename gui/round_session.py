@@ -1,8 +1,9 @@
 """A round being played, glued to the engine thread and the records.
 
 `RoundModel` holds the rules; this object sends each decided tick to the
-engine thread for scoring, stores the decision when its answer comes back
-(or unscored when no expert can score it), turns answers into feedback
+engine thread for scoring, stores the decision the moment the tick ends (so
+a crash never loses a decision, only at most a score still being worked
+out), attaches the score when its answer comes back, turns answers into feedback
 lines, and closes the round in the store once every decision is in.
 """
 from __future__ import annotations
@@ -82,8 +83,8 @@ class RoundSession(QObject):
 
     def _send(self, step: TickStep, think: float | None) -> None:
         self._latest_tick = step.state.tick
+        self._store(step, None, think)
         if self.engine is None or self.engine.failure:
-            self._store(step, None, think)
             self.unscored.append(step)
             return
         rid = self.engine.request(self.model.kitchen, step.state, step.decision)
@@ -94,7 +95,8 @@ class RoundSession(QObject):
         if rid not in self.outstanding:
             return
         step, think = self.outstanding.pop(rid)
-        self._store(step, score, think)
+        if self.store is not None and self.round_id is not None:
+            self.store.set_score(self.round_id, step.state.tick, score)
         tick = ScoredTick(step.state, step.decision, score)
         self.scored.append(tick)
         self.scoredTick.emit(tick)
@@ -107,7 +109,6 @@ class RoundSession(QObject):
         if rid not in self.outstanding:
             return
         step, think = self.outstanding.pop(rid)
-        self._store(step, None, think)
         self.unscored.append(step)
         self.feedback.emit("", f"This tick could not be scored ({why}).")
         self._maybe_complete()
@@ -145,13 +146,12 @@ class RoundSession(QObject):
         self.completed.emit()
 
     def close(self) -> None:
-        """Leaving the round: store anything still waiting for a score, unscored,
-        and close the round (finished if it was played out). An unfinished round
+        """Leaving the round: scores still being worked out are dropped (their
+        decisions are already stored, unscored), and close the round (finished if it was played out). An unfinished round
         stays open in the store, so it can be resumed."""
         if self._closed:
             return
-        for rid, (step, think) in list(self.outstanding.items()):
-            self._store(step, None, think)
+        for rid in list(self.outstanding):
             if self.engine is not None:
                 self.engine.forget(rid)
         self.outstanding.clear()
