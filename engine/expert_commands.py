@@ -83,6 +83,11 @@ def cmd_train(args) -> int:
     sc = load_scenario(args.scenario)
     if args.iterations < 0:
         raise CommandError(f"--iterations must be 0 or more, not {args.iterations}")
+    from pathlib import Path
+    try:  # refuse an unwritable --out before the training budget is spent, not after
+        Path(args.out).resolve().parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CommandError(f"cannot write {args.out}: {e.strerror or e}") from None
     torch.set_num_threads(1)  # the networks are tiny; more threads only contend with other work
     optimal = known_optimum(sc)
     if args.entropy < 0:
