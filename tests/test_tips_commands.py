@@ -39,7 +39,7 @@ def test_tips_json_contract(capsys):
     assert 2 <= len(out["rules"]) <= 8
     for r in out["rules"]:
         assert set(r) >= {"if", "then", "text"} and isinstance(r["if"], list) and r["text"]
-    assert out["rules"][-1]["if"] == [] and out["rules"][-1]["text"].startswith("Otherwise")
+    assert out["rules"][-1]["if"] == [] and out["rules"][-1]["text"].startswith("In any other situation")
     assert 0.85 <= out["fidelity"] <= 1
     assert out["top_from"] == "simulated trainees"
     for t in out["top"]:

@@ -99,7 +99,7 @@ def test_sentences_use_names_and_roles():
     assert text == "When everyone is free and only cook tasks are open, leave Alice (server) idle"
     assert vocab.rule_text(["best:plate", "open:plate"], 3) == "When a plate task is open, assign Alice (server) to plate"
     assert vocab.rule_text(["open:chop"], 1, roles=("chef",)) == "When a chop task is open, assign Carol (chef) to chop"
-    assert vocab.rule_text([], IDLE_CLASS, default=True) == "Otherwise, leave the free worker idle"
+    assert vocab.rule_text([], IDLE_CLASS, default=True) == "In any other situation, leave the free worker idle"
 
 
 def test_features_for_several_workers_match_one_at_a_time():

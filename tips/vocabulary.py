@@ -191,7 +191,7 @@ class Vocabulary:
         conds = self.conditions(keys)
         act = self.action_text(action, subject)
         if default:
-            return f"Otherwise, {act}"
+            return f"In any other situation, {act}"  # a tip is read alone, not as the tail of a list
         if not conds:
             return f"When {subject} is free, {act}"
         return f"When {' and '.join(conds)}, {act}"
