@@ -16,6 +16,11 @@ The round is a flexible job shop in whole ticks:
   by induction over the FCFS order the real entry is never later than the
   model's, so every model schedule is playable and vice versa.
 
+That is the model for makespan. For the reward objective (a weighted sum of
+completion ticks, where this model's bound stalls) `solve` uses the
+time-indexed model of `engine.time_indexed`; both model the same rules, and
+tests hold each to the brute-force search.
+
 `solve` only calls a result proven when CP-SAT says OPTIMAL (or INFEASIBLE for
 a makespan round that cannot finish inside the horizon, whose value is then
 the horizon). Tests replay every schedule in the simulator and compare the
@@ -26,7 +31,6 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Iterable
 
 import numpy as np
@@ -34,6 +38,7 @@ from ortools.sat.python import cp_model
 
 from engine.scenario import Scenario
 from engine.simulator import Kitchen, State
+from engine.time_indexed import TimeIndexedModel, scale_factor
 
 
 @dataclass(frozen=True)
@@ -53,12 +58,6 @@ class Solution:
     bound: float | None = None   # the solver's proven bound on the optimum (== value when proven)
 
 
-def _scale(wait_cost: float) -> int:
-    """Smallest factor that makes rewards and the wait cost whole numbers, as
-    CP-SAT needs integers (wait_cost = 0.5 -> 2)."""
-    return Fraction(wait_cost).limit_denominator(1000).denominator
-
-
 def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
           workers: int = 8, model: str = "auto") -> Solution:
     """The proven optimum from `state` (default: the start). Reward rounds use
@@ -73,11 +72,11 @@ def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
         return Solution(_plain(kitchen.value(s)), True, [], time.perf_counter() - t_start)
     if model == "auto":
         model = "ticks" if sc.objective == "reward" else "intervals"
-    model = _TickModel(kitchen, s) if model == "ticks" else _Model(kitchen, s)
+    model = TimeIndexedModel(kitchen, s) if model == "ticks" else _IntervalModel(kitchen, s)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.num_workers = max(1, int(workers))
-    if isinstance(model, _TickModel):
+    if isinstance(model, TimeIndexedModel):
         solver.parameters.linearization_level = 2  # the tight LP is the point of that model
     status = solver.solve(model.m)
     seconds = time.perf_counter() - t_start
@@ -86,7 +85,8 @@ def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
         return Solution(kitchen.ticks, True, [], seconds)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Solution(math.nan, False, [], seconds)
-    schedule = sorted(model.schedule(solver), key=lambda a: (a.start, a.worker, a.task))
+    schedule = sorted((Assignment(kitchen.task_order[j], j, w, start) for j, w, start in model.schedule(solver)),
+                      key=lambda a: (a.start, a.worker, a.task))
     value = model.value_of(solver)
     bound = model.bound_of(solver)
     return Solution(_plain(value), status == cp_model.OPTIMAL, schedule, seconds, _plain(bound))
@@ -97,14 +97,14 @@ def _plain(v: float):
     return int(v) if float(v).is_integer() else float(v)
 
 
-class _Model:
+class _IntervalModel:
     def __init__(self, kitchen: Kitchen, s: State):
         k, sc = kitchen, kitchen.scenario
         self.k, self.s = k, s
         m = self.m = cp_model.CpModel()
         H, t0, h = k.ticks, s.tick, k.handover
         reward_mode = sc.objective == "reward"
-        self.scale = _scale(sc.wait_cost) if reward_mode else 1
+        self.scale = scale_factor(sc.wait_cost) if reward_mode else 1
 
         self.start: dict[int, cp_model.IntVar] = {}
         self.use: dict[int, dict[int, cp_model.IntVar]] = {}
@@ -265,151 +265,7 @@ class _Model:
         for j, xs in self.use.items():
             for w, x in xs.items():
                 if solver.boolean_value(x):
-                    yield Assignment(self.k.task_order[j], j, w, solver.value(self.start[j]))
-
-
-class _TickModel:
-    """The same round as a time-indexed 0-1 model: x[j, w, t] = worker w starts
-    task j at tick t. Its linear relaxation is much tighter for the reward
-    objective (a weighted sum of completion ticks), on which the interval
-    model's bound stalls. "Done by tick u" indicators D_j(u) and "served by
-    tick u" indicators F_o(u) make every rule linear:
-
-    - a worker is busy on d + handover ticks from each start: <= 1 per tick;
-    - a task may start at u only if each predecessor is done by u;
-    - order o waits sum over u in [at, H) of (1 - F_o(u)) ticks, and earns its
-      reward if F_o(H);
-    - with max_open_orders, entered-by-u indicators (FCFS: never ahead of an
-      earlier order) and sum_o (entered_o(u) - F_o(u)) <= m.
-    """
-
-    def __init__(self, kitchen: Kitchen, s: State):
-        k, sc = kitchen, kitchen.scenario
-        self.k, self.s = k, s
-        m = self.m = cp_model.CpModel()
-        H, t0, h = k.ticks, s.tick, k.handover
-        self.scale = _scale(sc.wait_cost)
-        self.x: dict[tuple[int, int, int], cp_model.IntVar] = {}
-        busy = {(w, u): [] for w in range(k.n_workers) for u in range(t0, H + h)}
-        todo = [j for j in range(k.n_tasks) if s.task_end[j] < 0 and s.order_served[k.task_order[j]] < 0]
-        # earliest tick each order's tasks could start: arrival, or t0 + 1 if it waits to enter
-        first = [s.order_entered[o] if s.order_entered[o] >= 0 else max(k.order_at[o], t0 + 1)
-                 for o in range(k.n_orders)]
-        for j in todo:
-            for w in range(k.n_workers):
-                d = k.duration[w][j]
-                for t in range(max(t0, s.worker_free[w], first[k.task_order[j]]), H - d + 1):
-                    x = self.x[j, w, t] = m.new_bool_var(f"x{j}_{w}_{t}")
-                    for u in range(t, t + d + h):
-                        busy[w, u].append(x)
-        for xs in busy.values():
-            if len(xs) > 1:
-                m.add_at_most_one(xs)
-        by_task: dict[int, list] = {j: [] for j in todo}
-        for (j, w, t), x in self.x.items():
-            by_task[j].append((t, k.duration[w][j], x))
-        for j in todo:
-            m.add_at_most_one(x for _, _, x in by_task[j])
-
-        def started_by(j, u):  # linear expression: 1 if task j starts at or before tick u
-            return sum(x for t, _, x in by_task[j] if t <= u)
-
-        def done_by(j, u):     # 1 if task j counts as done at tick u
-            if s.task_end[j] >= 0:
-                return int(s.task_end[j] <= u)
-            return sum(x for t, d, x in by_task[j] if t + d <= u)
-
-        for j in todo:
-            for p in k.task_preds[j]:
-                for u in range(t0, H):
-                    m.add(started_by(j, u) <= done_by(p, u))
-
-        self.F: dict[tuple[int, int], object] = {}
-        for o in range(k.n_orders):
-            if s.order_served[o] >= 0:
-                continue
-            prev = 0
-            for u in range(t0 + 1, H + 1):
-                f = self.F[o, u] = m.new_bool_var(f"F{o}_{u}")
-                m.add(f >= prev)
-                for j in k.order_tasks[o]:
-                    m.add(f <= done_by(j, u))
-                prev = f
-
-        if k.max_open > 0:
-            entered: dict[tuple[int, int], object] = {}
-            waiting = sorted((o for o in range(k.n_orders) if s.order_entered[o] < 0),
-                             key=lambda o: (k.order_at[o], o))
-            for o in range(k.n_orders):
-                for u in range(t0 + 1, H):
-                    if s.order_entered[o] >= 0:
-                        entered[o, u] = 1
-                    elif u < k.order_at[o]:
-                        entered[o, u] = 0
-                    else:
-                        entered[o, u] = m.new_bool_var(f"in{o}_{u}")
-                        if u > max(k.order_at[o], t0 + 1):
-                            m.add(entered[o, u] >= entered[o, u - 1])
-            for a, b in zip(waiting, waiting[1:]):
-                for u in range(t0 + 1, H):
-                    m.add(entered[a, u] >= entered[b, u])
-            for o in waiting:
-                for j in k.order_tasks[o]:
-                    for u in range(t0 + 1, H):
-                        m.add(started_by(j, u) <= entered[o, u])
-            for u in range(t0 + 1, H):
-                inside = [entered[o, u] - self.F.get((o, u), 1 if s.order_served[o] >= 0 else 0)
-                          for o in range(k.n_orders) if s.order_served[o] < 0]
-                m.add(sum(inside) <= k.max_open)
-
-        if k.max_open == 0:
-            # identical untouched orders (same dish, same arrival, same durations) are
-            # interchangeable: let the earlier one be served no later
-            groups: dict[tuple, list[int]] = {}
-            for o in range(k.n_orders):
-                tasks = k.order_tasks[o]
-                if s.order_served[o] < 0 and all(s.task_end[j] < 0 for j in tasks):
-                    key = (k.orders[o].dish, max(k.order_at[o], t0),
-                           tuple(tuple(k.duration[w][j] for j in tasks) for w in range(k.n_workers)))
-                    groups.setdefault(key, []).append(o)
-            for orders in groups.values():
-                for a, b in zip(orders, orders[1:]):
-                    for u in range(t0 + 1, H + 1):
-                        m.add(self.F[a, u] >= self.F[b, u])
-
-        if sc.objective == "reward":
-            f, wc = self.scale, int(round(sc.wait_cost * self.scale))
-            const, terms = 0, []
-            for o in range(k.n_orders):
-                at = k.order_at[o]
-                if s.order_served[o] >= 0:
-                    const += f * k.order_reward[o] - wc * (s.order_served[o] + 1 - at)
-                    continue
-                const -= wc * (min(H, t0 + 1) - at) if at < t0 + 1 else 0
-                terms.append(f * k.order_reward[o] * self.F[o, H])
-                terms += [-wc * (1 - self.F[o, u]) for u in range(max(at, t0 + 1), H)]
-            m.maximize(sum(terms) + const)
-        else:
-            # turns = ticks u < H at whose start some order is still unserved
-            alls = []
-            for u in range(t0 + 1, H):
-                a = m.new_bool_var(f"all{u}")
-                for o in range(k.n_orders):
-                    if s.order_served[o] < 0:
-                        m.add(a <= self.F[o, u])
-                alls.append(a)
-            m.minimize(t0 + 1 + sum(1 - a for a in alls))
-
-    def value_of(self, solver: cp_model.CpSolver) -> float:
-        return solver.objective_value / self.scale
-
-    def bound_of(self, solver: cp_model.CpSolver) -> float:
-        return solver.best_objective_bound / self.scale
-
-    def schedule(self, solver: cp_model.CpSolver):
-        for (j, w, t), x in self.x.items():
-            if solver.boolean_value(x):
-                yield Assignment(self.k.task_order[j], j, w, t)
+                    yield j, w, solver.value(self.start[j])
 
 
 # -- replay -------------------------------------------------------------------
