@@ -42,7 +42,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=1.0, help="time per speed measurement")
     ap.add_argument("--seeds", type=int, default=10, help="seeds for stochastic scenarios")
-    ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--time-limit", type=float, default=20.0, help="solver seconds per scenario or seed")
     args = ap.parse_args()
 
     print(f"{'scenario':22} {'tasks':>5} {'step/s':>9} {'random t/s':>11} {'greedy t/s':>11} "
