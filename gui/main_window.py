@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
         self.start_screen.discardRequested.connect(self.discard_round)
         self.start_screen.traineeChanged.connect(self._trainee_changed)
         self.start_screen.settingsRequested.connect(self.open_settings)
+        self.start_screen.supervisorRequested.connect(self.open_supervisor)
+        self._desk = None
         self.start_screen.scenarioChanged.connect(self._preload_expert)
         self.start_screen.show_status("Opening your records…")
         self._opener = _StoreOpener(self)
@@ -104,6 +106,9 @@ class MainWindow(QMainWindow):
 
     # -- records ----------------------------------------------------------------------
     def _store_opened(self, store, error: str) -> None:
+        if self._desk is not None and self._desk.store is not store:
+            self._desk.close()  # it reads the store about to be closed
+            self._desk = None
         if self.store is not None:
             self.store.close()
         self.store, self.store_error = store, error
@@ -263,6 +268,22 @@ class MainWindow(QMainWindow):
         self._trainee_changed(self.trainee or "")
         self.stack.setCurrentWidget(self.start_screen)
 
+    # -- the supervisor's desk -------------------------------------------------------------
+    def open_supervisor(self):
+        """The desk, after the supervisor's password (asked by the login dialog); None if refused or cancelled."""
+        if self.store is None:
+            self.start_screen.show_status("The supervisor's desk needs the records database: "
+                                          + (self.store_error or "it is still opening."))
+            return None
+        if self._desk is not None and self._desk.store is self.store and self._desk.isVisible():
+            self._desk.raise_()
+            self._desk.activateWindow()
+            return self._desk
+        from gui.supervisor.window import open_desk
+
+        self._desk = open_desk(self.store, self)
+        return self._desk
+
     # -- settings ------------------------------------------------------------------------
     def open_settings(self) -> None:
         import os
@@ -282,6 +303,8 @@ class MainWindow(QMainWindow):
                 self._opener.open(database_url(self.cli_db, self.settings))
 
     def closeEvent(self, e):
+        if self._desk is not None:
+            self._desk.close()  # waits for a report export, which reads the store closed below
         if self.session is not None:
             self.session.close()
         if self._round_screen is not None:

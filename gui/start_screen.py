@@ -56,6 +56,7 @@ class StartScreen(QWidget):
     traineeChanged = Signal(str)
     scenarioChanged = Signal(str)          # scenario key
     settingsRequested = Signal()
+    supervisorRequested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -75,6 +76,12 @@ class StartScreen(QWidget):
         titles.addWidget(title)
         titles.addWidget(sub)
         head.addLayout(titles, 1)
+        # the supervisor's door sits beside Settings: out of a trainee's way, behind a password
+        self.supervisor_button = QPushButton("Supervisor…")
+        self.supervisor_button.setToolTip("The supervisor's desk: trainees' progress, replays, reports, fixed tips "
+                                          "(asks for the supervisor's password)")
+        self.supervisor_button.clicked.connect(self.supervisorRequested)
+        head.addWidget(self.supervisor_button, 0, Qt.AlignTop)
         settings = QPushButton("Settings…")
         settings.clicked.connect(self.settingsRequested)
         head.addWidget(settings, 0, Qt.AlignTop)
