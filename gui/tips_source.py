@@ -6,7 +6,10 @@ background thread between rounds, as mining and re-scoring take a while).
   simulated experiment does when a supervisor has written no texts).
 - mined: the tips that would have saved most over every stored trainee
   (simulated trainees when nobody has played yet).
-- personalised: the tips that would have saved *this* trainee most.
+- personalised: the Gittins-index coach (`tips.coach.choose_tips`) replayed
+  over this trainee's stored rounds with the tips they were shown, so the
+  tips shown over time follow the bandit (a followed tip is kept while it
+  still pays, instead of dropping out once its mistake is gone).
 
 Each tip is tied to the trainee's own decisions it speaks to: in their last
 round of this scenario, the moves where the tip applied and the expert chose
@@ -46,10 +49,11 @@ def compute_tips(store, person: str | None, scenario, condition: str) -> tuple[l
     mined = coach.rules_for(scenario, expert)
     if condition == "fixed":
         tips = mined_tips(mined)[:TIPS_SHOWN]
+    elif condition == "personalised":
+        tips = coach.choose_tips(scenario, mined, coach.scorer_for(expert), store, person, k=TIPS_SHOWN)
     else:
         scorer = coach.scorer_for(expert)
-        trainee = person if condition == "personalised" else None
-        tips = [st.tip for st in coach.top_tips_for(scenario, mined, scorer, store, trainee, n=TIPS_SHOWN).stats]
+        tips = [st.tip for st in coach.top_tips_for(scenario, mined, scorer, store, None, n=TIPS_SHOWN).stats]
     recent = coach.stored_rounds(store, scenario, store.find_person(person), 1) if store and person and \
         store.find_person(person) else []
     views = [TipView(t.text, _about(t, recent, expert), t.key) for t in tips]
