@@ -2,8 +2,9 @@
 background thread between rounds, as mining and re-scoring take a while).
 
 - none: no tips.
-- fixed: the first rules of the mined list, the same for everyone (as the
-  simulated experiment does when a supervisor has written no texts).
+- fixed: the supervisor's own texts for this scenario (gui.fixed_tips,
+  written at the desk), else the research's handcrafted tips; the same for
+  everyone, every round, and no expert needed.
 - mined: the tips that would have saved most over every stored trainee
   (simulated trainees when nobody has played yet).
 - personalised: the Gittins-index coach (`tips.coach.choose_tips`) replayed
@@ -35,9 +36,14 @@ def compute_tips(store, person: str | None, scenario, condition: str) -> tuple[l
     """(tips, the empty-state sentence when there are none)."""
     if condition == "none":
         return [], "Tips are switched off in this experimental condition."
+    if condition == "fixed":
+        from gui.fixed_tips import fixed_texts
+
+        # "fixed:<i>" keys: the records tell a supervisor's text from a mined rule ("rule:...")
+        texts = fixed_texts(store.url if store is not None else "", scenario.content_hash)
+        return [TipView(t, [], f"fixed:{i}") for i, t in enumerate(texts)], ""
     try:
         from tips import coach
-        from tips.gains import mined_tips
     except ImportError:
         return [], "No tips yet: the tips module is not part of this installation."
     from engine.expert import ExpertError, shipped_expert
@@ -47,9 +53,7 @@ def compute_tips(store, person: str | None, scenario, condition: str) -> tuple[l
     except ExpertError:
         return [], "No tips for this scenario yet: it has no trained expert to learn them from."
     mined = coach.rules_for(scenario, expert)
-    if condition == "fixed":
-        tips = mined_tips(mined)[:TIPS_SHOWN]
-    elif condition == "personalised":
+    if condition == "personalised":
         tips = coach.choose_tips(scenario, mined, coach.scorer_for(expert), store, person, k=TIPS_SHOWN)
     else:
         scorer = coach.scorer_for(expert)

@@ -60,6 +60,9 @@ def test_supervisor_button_asks_for_the_password(qtbot, window):
     assert isinstance(desk, SupervisorWindow) and desk.isVisible()
     assert desk.supervisor.name == "Sam" and desk.store is window.store
     assert window.open_supervisor() is desk  # a second click brings the same desk forward
+    editor = desk.fixed_tips_editor()  # the desk's "Fixed tips…" edits this database's texts
+    assert editor.db_url == window.store.url and desk.fixed_tips_button.isVisibleTo(desk)
+    editor.deleteLater()
     desk.close()
 
 

@@ -43,6 +43,9 @@ class SupervisorWindow(QMainWindow):
         self.where.setObjectName("muted")
         bar.addWidget(self.where, 1)
         self.refresh_button = QPushButton("Refresh")
+        self.fixed_tips_button = QPushButton("Fixed tips…")
+        self.fixed_tips_button.setToolTip("The texts every trainee sees in the 'fixed' (control) condition")
+        self.fixed_tips_button.clicked.connect(self.edit_fixed_tips)
         self.export_one = QPushButton("Report for this trainee…")
         self.export_all = QPushButton("Report for all trainees…")
         self.cancel_button = QPushButton("Cancel")
@@ -55,7 +58,7 @@ class SupervisorWindow(QMainWindow):
         self.export_one.clicked.connect(lambda: self._ask_export(self.trainees.current()))
         self.export_all.clicked.connect(lambda: self._ask_export(None))
         self.cancel_button.clicked.connect(self.cancel_export)
-        for w in (self.refresh_button, self.export_one, self.export_all):
+        for w in (self.fixed_tips_button, self.refresh_button, self.export_one, self.export_all):
             bar.addWidget(w)
         root.addWidget(top)
         # a long database URL must not widen the window: it shrinks, elided by Qt's label clipping
@@ -96,6 +99,15 @@ class SupervisorWindow(QMainWindow):
             self.status.setText("No trainees yet: rounds appear here once trainees play.")
         self.export_one.setEnabled(bool(self.data.trainees) and not self._exporting())
         self.export_all.setEnabled(bool(self.data.trainees) and not self._exporting())
+
+    def fixed_tips_editor(self):
+        from gui.supervisor.fixed_tips_editor import FixedTipsEditor
+
+        return FixedTipsEditor(self.store.url, self)
+
+    def edit_fixed_tips(self) -> None:
+        if self.fixed_tips_editor().exec():
+            self.status.setText("Fixed tips saved: trainees in the 'fixed' condition see them from their next round.")
 
     def show_trainee(self, name: str) -> None:
         report = next((t for t in self.data.trainees if t.name == name), None) if self.data else None
