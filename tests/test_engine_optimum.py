@@ -150,7 +150,7 @@ def test_an_unproven_optimum_is_retried_with_more_time(monkeypatch):
     assert calls == [1, 10]
 
 
-@pytest.mark.parametrize("name", ["taco-demo", "research-normal"])
+@pytest.mark.parametrize("name", ["taco-demo", "research-normal", "burger", "pasta"])
 def test_leaving_a_worker_idle_is_sometimes_right(name):
     # the research's lesson: the best play that never idles a worker while a task is open loses turns
     k = Kitchen(load_scenario(name))
