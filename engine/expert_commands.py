@@ -27,6 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--entropy", type=float, default=0.02, help="entropy bonus at the start (default 0.02)")
     p.add_argument("--entropy-half-life", type=_positive_int, default=150,
                    help="iterations over which the entropy bonus halves (default 150)")
+    p.add_argument("--explore", type=float, default=0.5,
+                   help="fraction of each step's rollouts started after a short random prefix (default 0.5)")
+    p.add_argument("--explore-ticks", type=_positive_int, default=8,
+                   help="longest random prefix, in decision ticks (default 8)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_train)
 
@@ -92,9 +96,12 @@ def cmd_train(args) -> int:
     optimal = known_optimum(sc)
     if args.entropy < 0:
         raise CommandError(f"--entropy must be 0 or more, not {args.entropy}")
+    if not 0 <= args.explore <= 1:
+        raise CommandError(f"--explore must be between 0 and 1, not {args.explore}")
     settings = Settings(minutes=args.minutes, seed=args.seed, max_iterations=args.iterations,
                         rollouts=args.rollouts, entropy=args.entropy,
-                        entropy_half_life=args.entropy_half_life)
+                        entropy_half_life=args.entropy_half_life,
+                        explore=args.explore, explore_ticks=args.explore_ticks)
     result = train(sc, settings, optimal=optimal, progress=True)
     try:
         out = save_expert(args.out, result.net, sc, training_record(result))

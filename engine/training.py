@@ -19,6 +19,18 @@ A joint decision is a sequence of single-worker choices (one agent at a time),
 log pi(a_t | s_t) = sum_i log pi(a_t,i | s_t, a_t,<i); every factor gets its
 tick's Q_t. The baseline V(s_t) sees only the tick's state, never the action.
 
+Exploring starts: a fraction `explore` of each batch's rollouts begins where a
+short random prefix left the round (random_policy for 1..explore_ticks decision
+ticks, drawn from the rollout's own generator), so the expert also learns to
+finish rounds from states a trainee reaches, which is where the move scorer
+asks it. Ticks before the start carry no reward and no choice, so Q_t is the
+return-to-go from the rollout's own start; the baseline sees the state, so
+mixing starts leaves the estimate unbiased. With exploring starts the optimum
+on the round does not stop training: the returned weights are the best on the
+round first, then on a fixed set of held-out exploring starts (greedy), and
+training stops at the budget or when that pair has not improved for
+explore_patience evaluations.
+
 Stopping: at the time budget (or --iterations), at a known optimum, or when
 the policy has settled (a deterministic round sampling only its best value,
 or a stochastic one with entropy below a floor). A deterministic round that
@@ -35,9 +47,10 @@ import numpy as np
 import torch
 
 from engine.features import TickView
+from engine.policies import random_policy
 from engine.policy_net import NumpyScorer, PolicyNet, masked_log_softmax
 from engine.scenario import Scenario
-from engine.simulator import IDLE, Kitchen
+from engine.simulator import IDLE, Kitchen, State
 
 
 @dataclass
@@ -57,6 +70,10 @@ class Settings:
     eval_episodes: int = 32      # stochastic scenarios: greedy value is a mean over these seeds
     converged_entropy: float = 0.02  # stochastic: mean entropy per choice below which the policy has settled
     patience: int = 30           # iterations the policy must stay settled before training stops
+    explore: float = 0.5         # fraction of each batch's rollouts that start after a random prefix
+    explore_ticks: int = 8       # the prefix is 1..explore_ticks decision ticks of random_policy
+    explore_eval: int = 32       # held-out exploring starts the greedy policy is judged on
+    explore_patience: int = 60   # evaluations without improvement before training stops
 
 
 # -- 1. rollouts ---------------------------------------------------------------------
@@ -72,13 +89,29 @@ class Rollouts:
     values: np.ndarray | None = None              # [N] final value, own units
 
 
+def exploring_start(kitchen: Kitchen, rng: np.random.Generator, max_ticks: int) -> State:
+    """Where 1..max_ticks decision ticks of random play leave the round (the
+    initial state again if that prefix happens to finish it)."""
+    s, n = kitchen.initial_state(), int(rng.integers(1, max_ticks + 1))
+    while not s.done and n > 0:
+        decide = kitchen.has_decision(s)
+        s, _ = kitchen.step(s, random_policy(kitchen, s, rng) if decide else {}, check=False)
+        n -= decide
+    return kitchen.initial_state() if s.done else s
+
+
 def sample_rollouts(kitchens: list[Kitchen], scorer: NumpyScorer, rng: np.random.Generator,
-                    greedy: bool = False) -> Rollouts:
-    """Play one round in each kitchen at once; sample (or argmax) every choice."""
+                    greedy: bool = False, starts: list[State | None] | None = None) -> Rollouts:
+    """Play one round in each kitchen at once, from its start state (None: the
+    initial state); sample (or argmax) every choice."""
     n, T = len(kitchens), max(k.ticks for k in kitchens)
     out = Rollouts(rewards=np.zeros((n, T)), values=np.zeros(n))
-    states = [k.initial_state() for k in kitchens]
-    active = list(range(n))
+    starts = starts or [None] * n
+    states = [s if s is not None else k.initial_state() for k, s in zip(kitchens, starts)]
+    for i, (k, s) in enumerate(zip(kitchens, states)):
+        if s.done:
+            out.values[i] = k.value(s)
+    active = [i for i in range(n) if not states[i].done]
     while active:
         views = {i: TickView(kitchens[i], states[i]) for i in active if kitchens[i].has_decision(states[i])}
         queue = {i: list(v.idle) for i, v in views.items()}
@@ -182,10 +215,25 @@ def relative_gap(scenario: Scenario, value: float, optimal: float | None) -> flo
     return worse / max(abs(optimal), 1e-9)
 
 
-def greedy_value(scenario: Scenario, scorer: NumpyScorer, episodes: int) -> float:
-    seeds = range(episodes) if scenario.stochastic else [0]
-    ro = sample_rollouts([Kitchen(scenario, s) for s in seeds], scorer, np.random.default_rng(0), greedy=True)
+def greedy_value(scenario: Scenario, scorer: NumpyScorer, episodes: int,
+                 starts: list[tuple[Kitchen, State]] | None = None) -> float:
+    """Mean greedy value over the round's seeds, or from the given (kitchen, state) starts."""
+    if starts:
+        kitchens, states = [k for k, _ in starts], [st for _, st in starts]
+    else:
+        kitchens, states = [Kitchen(scenario, s) for s in (range(episodes) if scenario.stochastic else [0])], None
+    ro = sample_rollouts(kitchens, scorer, np.random.default_rng(0), greedy=True, starts=states)
     return float(ro.values.mean())
+
+
+def held_out_starts(scenario: Scenario, s: Settings) -> list[tuple[Kitchen, State]]:
+    """Exploring starts that training never samples from (own generator, not the
+    training seed's), so runs with different seeds are judged on the same states."""
+    out = []
+    for e in range(s.explore_eval):
+        k = Kitchen(scenario, e if scenario.stochastic else 0)
+        out.append((k, exploring_start(k, np.random.default_rng([2026, e]), s.explore_ticks)))
+    return out
 
 
 def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
@@ -198,6 +246,8 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
     better = 1.0 if scenario.higher_is_better else -1.0
     budget = s.minutes * 60.0
     fixed_kitchen = None if scenario.stochastic else Kitchen(scenario, 0)
+    n_explore = min(s.rollouts, round(s.explore * s.rollouts))
+    eval_starts = held_out_starts(scenario, s) if n_explore else []
 
     bar = None
     if progress:
@@ -205,7 +255,7 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
         bar = tqdm(total=round(budget), unit="s", desc=f"train {scenario.key}", leave=True, mininterval=0.5,
                    bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s {postfix}")
     started = time.perf_counter()
-    best_value, best_state = None, None
+    best_value, best_state, best_key, stale = None, None, None, 0
     curve, settled, it, restarts, restarted_at = [], 0, 0, 0, 0
     while True:
         it += 1
@@ -214,9 +264,15 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
         # 1. sample N rollouts with the current policy
         if fixed_kitchen is not None:
             kitchens = [fixed_kitchen] * s.rollouts
+            prefix_seeds = rng.integers(0, 2**31, n_explore) if n_explore else []
         else:
-            kitchens = [Kitchen(scenario, int(x)) for x in rng.integers(0, 2**31, s.rollouts)]
-        ro = sample_rollouts(kitchens, net.numpy_scorer(), rng)
+            seeds = rng.integers(0, 2**31, s.rollouts)
+            kitchens = [Kitchen(scenario, int(x)) for x in seeds]
+            prefix_seeds = seeds[s.rollouts - n_explore:]  # a stochastic round's prefix plays on its own seed
+        starts = [None] * (s.rollouts - n_explore) + [
+            exploring_start(k, np.random.default_rng(int(x)), s.explore_ticks)
+            for k, x in zip(kitchens[s.rollouts - n_explore:], prefix_seeds)]
+        ro = sample_rollouts(kitchens, net.numpy_scorer(), rng, starts=starts)
         # 2. normalised returns-to-go (mu, sigma over the last N rollouts' rewards)
         mu, sigma = float(ro.rewards.mean()), float(ro.rewards.std()) or 1.0
         q = returns_to_go(ro.rewards, mu, sigma, s.gamma)
@@ -228,13 +284,21 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
             loss.backward()
             opt.step()
 
-        mean_value = float(ro.values.mean())
+        # the settling test reads the rollouts from the round's own start only
+        mean_value = float(ro.values[:s.rollouts - n_explore or s.rollouts].mean())
         if it % s.eval_every == 1 or s.eval_every == 1:
             g = greedy_value(scenario, net.numpy_scorer(), s.eval_episodes)
-            if best_value is None or g * better > best_value * better:
-                best_value, best_state = g, copy.deepcopy(net.state_dict())
-            curve.append({"iteration": it, "seconds": round(time.perf_counter() - started, 2),
-                          "mean": round(mean_value, 4), "greedy": round(g, 4)})
+            point = {"iteration": it, "seconds": round(time.perf_counter() - started, 2),
+                     "mean": round(mean_value, 4), "greedy": round(g, 4)}
+            key = (g * better,)
+            if eval_starts:
+                g_explore = greedy_value(scenario, net.numpy_scorer(), s.eval_episodes, eval_starts)
+                key, point["explore_greedy"] = (g * better, g_explore * better), round(g_explore, 4)
+            if best_key is None or key > best_key:
+                best_value, best_state, best_key, stale = g, copy.deepcopy(net.state_dict()), key, 0
+            else:
+                stale += 1
+            curve.append(point)
         elapsed = time.perf_counter() - started
         gap = relative_gap(scenario, best_value, optimal)
         if bar is not None:
@@ -250,8 +314,13 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
         settled = settled + 1 if steady else 0
         if (s.max_iterations and it >= s.max_iterations) or (not s.max_iterations and elapsed >= budget):
             break
-        if gap is not None and gap <= 1e-9:
+        if n_explore:
+            if stale >= s.explore_patience:
+                break  # neither the round nor the held-out starts have improved for a while
+        elif gap is not None and gap <= 1e-9:
             break  # the optimum itself: nothing left to learn
+        if settled >= s.patience and n_explore and not (gap is not None and gap > 1e-9 and not scenario.stochastic):
+            settled = 0  # settled on the round, but the exploring starts may still be learning
         if settled >= s.patience:
             if optimal is None or scenario.stochastic:
                 break  # converged
@@ -265,7 +334,10 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
     if bar is not None:
         bar.close()
     g = greedy_value(scenario, net.numpy_scorer(), s.eval_episodes)
-    if g * better > best_value * better:
+    key = (g * better,)
+    if eval_starts:
+        key = (g * better, greedy_value(scenario, net.numpy_scorer(), s.eval_episodes, eval_starts) * better)
+    if key > best_key:
         best_value, best_state = g, copy.deepcopy(net.state_dict())
     net.load_state_dict(best_state)
     return TrainResult(net, best_value, optimal, relative_gap(scenario, best_value, optimal),

@@ -14,7 +14,8 @@ from engine.policies import play_round
 from engine.policy_net import PolicyNet
 from engine.scenario import load_scenario, parse_scenario
 from engine.simulator import IDLE, Kitchen
-from engine.training import Settings, reinforce_loss, returns_to_go, sample_rollouts, train
+from engine.training import (Settings, exploring_start, reinforce_loss, returns_to_go, sample_rollouts, train,
+                             training_record)
 from gui.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -172,3 +173,38 @@ def test_rollout_is_never_worse_than_the_policy(name, weights):
     alone = k.value(play_round(k, expert))
     improved = k.value(play_round(k, expert.with_rollout()))
     assert improved <= alone
+
+
+def test_exploring_start_is_a_reachable_mid_round_state():
+    k = Kitchen(load_scenario(DATA / "expert-soup.toml"))
+    a = [exploring_start(k, np.random.default_rng(s), 4) for s in range(12)]
+    b = [exploring_start(k, np.random.default_rng(s), 4) for s in range(12)]
+    assert a == b  # the rollout's own generator fixes its start
+    assert all(not s.done for s in a)
+    assert any(s.tick > 0 for s in a) and len(set(a)) > 1
+
+
+def test_rollouts_from_a_start_learn_only_after_it():
+    k = Kitchen(load_scenario(DATA / "expert-soup.toml"))
+    start = exploring_start(k, np.random.default_rng(3), 6)
+    assert start.tick > 0
+    net = PolicyNet(hidden=8)
+    ro = sample_rollouts([k, k], net.numpy_scorer(), np.random.default_rng(0), starts=[None, start])
+    assert not ro.rewards[1, :start.tick].any()  # no reward before the start, so Q_t is the return from it
+    later = [t for e, t in zip(ro.episode, ro.tick) if e == 1]
+    assert later and min(later) >= start.tick
+    assert min(t for e, t in zip(ro.episode, ro.tick) if e == 0) == 0
+
+
+def test_exploring_starts_keep_training_past_the_optimum_and_deterministic():
+    sc = load_scenario("taco-demo")
+    plain = train(sc, Settings(seed=0, max_iterations=40, rollouts=8, explore=0.0), optimal=4.0, progress=False)
+    assert plain.value == 4.0 and plain.iterations < 40  # the optimum used to end training at once
+    a = train(sc, Settings(seed=0, max_iterations=40, rollouts=8), optimal=4.0, progress=False)
+    b = train(sc, Settings(seed=0, max_iterations=40, rollouts=8), optimal=4.0, progress=False)
+    assert a.iterations == 40 and a.value == 4.0
+    assert all("explore_greedy" in c for c in a.curve)
+    assert [c["explore_greedy"] for c in a.curve] == [c["explore_greedy"] for c in b.curve]
+    for ta, tb in zip(a.net.state_dict().values(), b.net.state_dict().values()):
+        assert torch.equal(ta, tb)
+    assert training_record(a)["settings"]["explore"] == 0.5

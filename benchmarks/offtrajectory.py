@@ -1,0 +1,83 @@
+"""How well an expert finishes rounds from states a trainee reaches.
+
+The move scorer values a trainee's decision by letting the expert play on from
+the state that decision made, so an expert that is optimal only along its own
+trajectory calls good moves blunders. From random mid-round states (random play
+for 1..--prefix decision ticks) this plays the greedy expert to the end and
+compares with the exact optimum from the same state.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/offtrajectory.py rush research-normal \\
+        [--states 30] [--seed 7] [--expert rush=path/to/rush.pt]
+
+Prints, per scenario: % of states from which the expert is optimal, mean and max gap
+(own units: turns or points). Deterministic scenarios only (the optimum is exact).
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from engine.expert import load_expert, shipped_expert
+from engine.optimum import solve
+from engine.policies import random_policy
+from engine.scenario import load_scenario
+from engine.simulator import Kitchen
+
+
+def random_states(kitchen: Kitchen, n: int, prefix: int, rng: np.random.Generator) -> list:
+    """Unfinished states after 1..prefix decision ticks of random play (as /tmp/offtraj.py drew them)."""
+    out = []
+    for _ in range(n):
+        s, left = kitchen.initial_state(), int(rng.integers(1, prefix + 1))
+        while not s.done and left > 0:
+            decide = kitchen.has_decision(s)
+            s, _ = kitchen.step(s, random_policy(kitchen, s, rng) if decide else {}, check=False)
+            left -= decide
+        if not s.done:
+            out.append(s)
+    return out
+
+
+def off_trajectory_gaps(kitchen: Kitchen, expert, states: list, time_limit: float) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    gaps = []
+    for s in states:
+        t = s
+        while not t.done:
+            t, _ = kitchen.step(t, expert(kitchen, t, rng) if kitchen.has_decision(t) else {}, check=False)
+        gaps.append(abs(kitchen.value(t) - solve(kitchen, s, time_limit=time_limit).value))
+    return np.array(gaps)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("scenarios", nargs="+")
+    ap.add_argument("--states", type=int, default=30, help="random mid-round states per scenario")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--prefix", type=int, default=7, help="longest random prefix, in decision ticks")
+    ap.add_argument("--time-limit", type=float, default=20.0, help="solver seconds per state")
+    ap.add_argument("--expert", action="append", default=[], metavar="SCENARIO=FILE.pt",
+                    help="judge these weights instead of the shipped expert")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    files = dict(e.split("=", 1) for e in args.expert)
+    for name in args.scenarios:
+        sc = load_scenario(name)
+        if sc.stochastic:
+            print(f"{name}: skipped (stochastic; no exact optimum per state)")
+            continue
+        k = Kitchen(sc, 0)
+        ex = load_expert(files[name], sc) if name in files else shipped_expert(sc)
+        started = time.perf_counter()
+        g = off_trajectory_gaps(k, ex, random_states(k, args.states, args.prefix, np.random.default_rng(args.seed)),
+                                args.time_limit)
+        print(f"{name}{' (' + files[name] + ')' if name in files else ''}: optimal from "
+              f"{np.mean(g == 0) * 100:.0f}% of {len(g)} mid-round states, mean gap {g.mean():.2f}, "
+              f"max {g.max():g} ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
