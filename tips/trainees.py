@@ -51,7 +51,7 @@ class Habit:
 def worst_habits(scenario: Scenario) -> list[Habit]:
     """One habitual mistake per role: the task type that role is slowest at
     compared with the fastest worker (ties: the type that takes longest on
-    average). On burger: the server cooks, the sous-chef plates, the chef plates."""
+    average). On burger: the server cooks, the sous-chef cooks, the chef plates."""
     out = []
     types = scenario.task_types
     mean = {k: np.mean([w.durations[k] for w in scenario.workers]) for k in types}
