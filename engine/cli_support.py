@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 EXIT_BAD_INPUT = 2
@@ -39,3 +40,25 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("kitchen-coach: interrupted", file=sys.stderr)
         return 130
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1, refused with one clear line otherwise."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
+    return v
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return v

@@ -8,7 +8,7 @@ import importlib.util
 
 import numpy as np
 
-from engine.cli_support import EXIT_STOCHASTIC, CommandError, emit_json
+from engine.cli_support import EXIT_STOCHASTIC, CommandError, emit_json, positive_int
 from engine.scenario import load_scenario
 
 # Modules of the engine package that add their own subcommands.
@@ -30,13 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", help="a scenario file or the name of a bundled one")
     p.add_argument("--policy", choices=["random", "greedy", "dispatch"], default="greedy")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--episodes", type=_positive, default=1)
+    p.add_argument("--episodes", type=positive_int, default=1)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("solve", help="the proven optimum of a deterministic scenario, with one optimal schedule")
     p.add_argument("scenario")
-    p.add_argument("--seeds", type=_positive, default=20,
+    p.add_argument("--seeds", type=positive_int, default=20,
                    help="stochastic scenarios: seeds to average the clairvoyant bound over")
     p.add_argument("--time-limit", type=float, default=120.0,
                    help="seconds the solver may take (stochastic scenarios: in all, shared by the seeds)")
@@ -47,15 +47,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         if importlib.util.find_spec(name) is not None:
             importlib.import_module(name).register(sub)
 
-
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
-    return v
 
 
 def cmd_scenario_check(args) -> int:

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import math
-import sys
 
 import numpy as np
 
-from engine.cli_support import CommandError, emit_json
+from engine.cli_support import CommandError, emit_json, positive_float, positive_int
 from engine.scenario import Scenario, load_scenario
 
 
@@ -19,17 +17,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train the policy-gradient expert for a scenario")
     p.add_argument("scenario", help="a scenario file or the name of a bundled one")
     p.add_argument("--out", required=True, help="where to write the weights (.pt; the .json record goes beside it)")
-    p.add_argument("--minutes", type=_positive_float, default=5.0, help="time budget (default 5)")
+    p.add_argument("--minutes", type=positive_float, default=5.0, help="time budget (default 5)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--iterations", type=int, default=0,
                    help="stop after this many gradient steps instead of at the time budget (reproducible runs)")
-    p.add_argument("--rollouts", type=_positive_int, default=32, help="rollouts per gradient step, N (default 32)")
+    p.add_argument("--rollouts", type=positive_int, default=32, help="rollouts per gradient step, N (default 32)")
     p.add_argument("--entropy", type=float, default=0.02, help="entropy bonus at the start (default 0.02)")
-    p.add_argument("--entropy-half-life", type=_positive_int, default=150,
+    p.add_argument("--entropy-half-life", type=positive_int, default=150,
                    help="iterations over which the entropy bonus halves (default 150)")
     p.add_argument("--explore", type=float, default=0.5,
                    help="fraction of each step's rollouts started after a short random prefix (default 0.5)")
-    p.add_argument("--explore-ticks", type=_positive_int, default=8,
+    p.add_argument("--explore-ticks", type=positive_int, default=8,
                    help="longest random prefix, in decision ticks (default 8)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_train)
@@ -39,29 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--policy", choices=["expert", "random", "greedy", "dispatch"], default="expert")
     p.add_argument("--expert", help="expert weights (.pt); default: the shipped expert of the scenario")
     p.add_argument("--rollout", action="store_true", help="improve the expert by one-agent-at-a-time rollout")
-    p.add_argument("--episodes", type=_positive_int, default=1)
+    p.add_argument("--episodes", type=positive_int, default=1)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
-    return v
-
-
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
-    return v
 
 
 def known_optimum(scenario: Scenario) -> float | None:

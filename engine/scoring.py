@@ -44,7 +44,7 @@ from dataclasses import asdict, dataclass, field
 
 from engine.rollout import future_kitchens, future_seeds, mean_after
 from engine.scenario import Scenario
-from engine.simulator import IDLE, Kitchen, State
+from engine.simulator import IDLE, Kitchen, State, with_choice
 
 VERDICTS = ("best", "good", "inaccuracy", "mistake", "blunder")
 
@@ -98,6 +98,8 @@ class MoveScore:
         return d
 
 
+
+
 class MoveScorer:
     def __init__(self, expert, episodes: int = 8, thresholds: Thresholds | None = None,
                  exact: bool = False, exact_time_limit: float = 5.0):
@@ -126,12 +128,7 @@ class MoveScorer:
             if mine[w] == theirs[w]:
                 per_worker[w] = 0.0
                 continue
-            changed = dict(mine)
-            holder = next((v for v, j in mine.items() if j == theirs[w] and j != IDLE), None)
-            changed[w] = theirs[w]
-            if holder is not None:
-                changed[holder] = mine[w]
-            per_worker[w] = worse * (value - mean_after(finisher, futures, changed))
+            per_worker[w] = worse * (value - mean_after(finisher, futures, with_choice(mine, w, theirs[w])))
         th = self.thresholds or Thresholds.for_scenario(sc)
         out = MoveScore(mine, theirs, value, expert_value, regret, per_worker, th.verdict(regret),
                         regret < -th.best, episodes=len(futures), thresholds=asdict(th))

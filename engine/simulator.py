@@ -290,6 +290,20 @@ class Kitchen:
         return "open" if self.is_open(s, j) and not s.done else "waiting"
 
 
+def with_choice(decision: Mapping[int, int], worker: int, task: int) -> dict[int, int]:
+    """`decision` with one worker's choice changed to `task`. If another worker
+    held that task, it takes the first worker's old choice, so the decision
+    stays legal and nobody else's choice changes (how the move scorer blames
+    one worker at a time)."""
+    changed = dict(decision)
+    holder = next((v for v, j in decision.items() if j == task and j != IDLE and v != worker), None)
+    old = changed.get(worker, IDLE)
+    changed[worker] = task
+    if holder is not None:
+        changed[holder] = old
+    return changed
+
+
 def to_return(scenario: Scenario, value: float) -> float:
     """Value in own units -> a number where higher is always better."""
     return -value if scenario.objective == "makespan" else value

@@ -152,3 +152,15 @@ def test_baselines_play_legal_rounds():
         while not s.done:
             s, _ = k.step(s, policy(k, s, rng) if k.has_decision(s) else {})  # checked step
         assert k.served_count(s) == k.n_orders or k.turns(s) == sc.ticks, name
+
+
+def test_with_choice_changes_one_worker_and_keeps_the_decision_legal():
+    from engine.simulator import IDLE, with_choice
+
+    # the task another worker held moves over, and that worker takes the old choice
+    assert with_choice({0: 5, 1: 7}, 0, 7) == {0: 7, 1: 5}
+    # a worker sent idle frees nothing else
+    assert with_choice({0: 5, 1: 7}, 1, IDLE) == {0: 5, 1: IDLE}
+    # nobody else held the task: only that worker changes, the input is not mutated
+    d = {0: 5, 1: IDLE}
+    assert with_choice(d, 1, 9) == {0: 5, 1: 9} and d == {0: 5, 1: IDLE}

@@ -4,28 +4,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine.cli_support import CommandError, emit_json
+from engine.cli_support import CommandError, emit_json, positive_float, positive_int
 from engine.scenario import load_scenario
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
-    return v
-
-
-def _minutes(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not v > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, not {v}")
-    return v
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,24 +15,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", help="a scenario file or the name of a bundled one")
     p.add_argument("--trainee", help="name of a trainee whose stored rounds the top tips come from")
     p.add_argument("--db", help="records database URL (default: KITCHEN_COACH_DB or the file in your data folder)")
-    p.add_argument("--recent", type=_positive, default=3, help="rounds of the trainee's past to look at (default 3)")
-    p.add_argument("--top", type=_positive, default=3, help="how many top tips (default 3)")
-    p.add_argument("--minutes", type=_minutes, default=3.0,
+    p.add_argument("--recent", type=positive_int, default=3, help="rounds of the trainee's past to look at (default 3)")
+    p.add_argument("--top", type=positive_int, default=3, help="how many top tips (default 3)")
+    p.add_argument("--minutes", type=positive_float, default=3.0,
                    help="training budget when no expert is shipped for the scenario (default 3)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tips)
 
     p = sub.add_parser("experiment", help="simulated trainees under no, fixed, mined and personalised tips")
     p.add_argument("scenario")
-    p.add_argument("--trainees", type=_positive, required=True)
-    p.add_argument("--rounds", type=_positive, required=True)
+    p.add_argument("--trainees", type=positive_int, required=True)
+    p.add_argument("--rounds", type=positive_int, required=True)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tips-per-round", type=int, choices=[1, 2, 3], default=3)
-    p.add_argument("--history", type=_positive, default=2, help="rounds personal tips are mined from (default 2)")
+    p.add_argument("--history", type=positive_int, default=2, help="rounds personal tips are mined from (default 2)")
     p.add_argument("--fixed-tip", action="append", default=[], metavar="TEXT",
                    help="a supervisor's tip for the 'fixed' condition (repeatable; default: the list's first rules). "
                         "Simulated trainees cannot act on free text, so such tips make 'fixed' a placebo control")
-    p.add_argument("--minutes", type=_minutes, default=3.0,
+    p.add_argument("--minutes", type=positive_float, default=3.0,
                    help="training budget when no expert is shipped for the scenario (default 3)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_experiment)

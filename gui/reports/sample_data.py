@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.policies import dispatch_policy, random_policy
-from engine.simulator import IDLE, Kitchen, State
+from engine.simulator import IDLE, Kitchen, State, with_choice
 
 # engine.scoring's verdict thresholds for makespan rounds, in turns; reward
 # rounds scale them by a dish's points there. Kept here so seeding needs no torch.
@@ -79,12 +79,7 @@ class StandInScorer:
             if mine[w] == theirs[w]:
                 per_worker[w] = 0.0
                 continue
-            changed = dict(mine)
-            holder = next((v for v, j in mine.items() if j == theirs[w] and j != IDLE), None)
-            changed[w] = theirs[w]
-            if holder is not None:
-                changed[holder] = mine[w]
-            per_worker[w] = worse * (value - self._finish(kitchen, state, changed))
+            per_worker[w] = worse * (value - self._finish(kitchen, state, with_choice(mine, w, theirs[w])))
         regret = worse * (value - expert_value)
         scale = 1.0 if sc.objective == "makespan" else \
             sum(r.reward for r in sc.recipes.values()) / len(sc.recipes) / 5.0
