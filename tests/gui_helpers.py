@@ -1,7 +1,8 @@
-"""Shared by the GUI tests: a quick, deterministic stand-in for MoveScorer and
-constructed drag-and-drop events."""
+"""Shared by the GUI tests: a quick, deterministic stand-in for MoveScorer,
+constructed drag-and-drop events, and the app window on a fresh database."""
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 
 from PySide6.QtCore import QPointF, Qt
@@ -52,3 +53,17 @@ def drop(widget, task: int) -> None:
     QApplication.sendEvent(widget, enter)
     event = QDropEvent(centre, Qt.MoveAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(widget, event)
+
+
+def open_main_window(qtbot, tmp_path, seconds_per_tick=None):
+    """The app on a fresh database in tmp_path, shown, with its records open.
+    seconds_per_tick None = the scenario's own clock; 0 = untimed."""
+    from gui.main_window import MainWindow
+
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"seconds_per_tick": seconds_per_tick, "condition": "none"}))
+    w = MainWindow(db=f"sqlite:///{tmp_path / 'records.db'}", settings_path=settings, scorer_factory=FakeScorer)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.store is not None, timeout=10000)
+    return w

@@ -1,7 +1,6 @@
 """A full round of the burger scenario played through the widgets: drops,
 the keyboard path, the clock running out, undo, refused drops; then the
 stored decisions and the final score must equal the engine's."""
-import json
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,17 +11,12 @@ from engine.scenario import load_scenario
 from engine.simulator import Kitchen
 from gui.main_window import MainWindow
 from gui.summary_screen import ReplayDialog
-from tests.gui_helpers import FakeScorer, drop
+from tests.gui_helpers import FakeScorer, open_main_window, drop
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    settings = tmp_path / "settings.json"
-    settings.write_text(json.dumps({"seconds_per_tick": 0, "condition": "none"}))
-    w = MainWindow(db=f"sqlite:///{tmp_path / 'records.db'}", settings_path=settings, scorer_factory=FakeScorer)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.store is not None, timeout=10000)
+    w = open_main_window(qtbot, tmp_path, seconds_per_tick=0)
     yield w
     w.close()
 

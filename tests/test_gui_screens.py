@@ -1,25 +1,18 @@
 """Start screen, settings, tips panel and leaving a round."""
-import json
 
 import pytest
 from PySide6.QtCore import Qt
 
-from gui.main_window import MainWindow
 from gui.settings import Settings, database_url, load_settings, save_settings
 from gui.settings_dialog import SettingsDialog
 from gui.start_screen import RESEARCH_SEQUENCE, next_in_sequence, scenario_menu
 from gui.tips_source import compute_tips
-from tests.gui_helpers import FakeScorer
+from tests.gui_helpers import open_main_window
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    settings = tmp_path / "settings.json"
-    settings.write_text(json.dumps({"seconds_per_tick": None, "condition": "none"}))
-    w = MainWindow(db=f"sqlite:///{tmp_path / 'records.db'}", settings_path=settings, scorer_factory=FakeScorer)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.store is not None, timeout=10000)
+    w = open_main_window(qtbot, tmp_path)
     yield w
     w.close()
 

@@ -1,27 +1,20 @@
 """The way from the trainee app into the supervisor's desk: the start screen's
 "Supervisor…" button asks for the password; only the right one opens the desk."""
-import json
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from gui.main_window import MainWindow
 from gui.supervisor.login import LoginDialog
 from gui.supervisor.window import SupervisorWindow
-from tests.gui_helpers import FakeScorer
+from tests.gui_helpers import open_main_window
 
 PASSWORD = "desk-door-7"
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    settings = tmp_path / "settings.json"
-    settings.write_text(json.dumps({"seconds_per_tick": None, "condition": "none"}))
-    w = MainWindow(db=f"sqlite:///{tmp_path / 'records.db'}", settings_path=settings, scorer_factory=FakeScorer)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.store is not None, timeout=10000)
+    w = open_main_window(qtbot, tmp_path)
     w.store.set_password(w.store.person("Sam", "supervisor"), PASSWORD)
     w.store.person("Ann")
     yield w
