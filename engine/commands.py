@@ -48,7 +48,6 @@ def register(sub: argparse._SubParsersAction) -> None:
             importlib.import_module(name).register(sub)
 
 
-
 def cmd_scenario_check(args) -> int:
     load_scenario(args.file)
     print("ok")

@@ -42,8 +42,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_evaluate)
 
 
-
-
 def known_optimum(scenario: Scenario) -> float | None:
     """The proven optimum where the solver exists and the scenario is deterministic."""
     if scenario.stochastic or importlib.util.find_spec("engine.optimum") is None:

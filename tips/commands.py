@@ -8,8 +8,6 @@ from engine.cli_support import CommandError, emit_json, positive_float, positive
 from engine.scenario import load_scenario
 
 
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tips", help="the rule list mined from the expert, and a trainee's top tips")
     p.add_argument("scenario", help="a scenario file or the name of a bundled one")
