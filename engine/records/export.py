@@ -60,15 +60,21 @@ def export_rows(store: "Store", trainee: str | None = None) -> Iterator[dict]:
 
 
 def write_csv(store: "Store", out: Path, trainee: str | None = None) -> int:
-    """Write the export; returns the number of rows. Written to a temporary
-    file first, so a failed export never leaves half a file under the name."""
+    """Write the export; returns the number of rows."""
+    return write_rows(out, COLUMNS, export_rows(store, trainee))
+
+
+def write_rows(out: Path, columns, rows) -> int:
+    """Write dict rows as CSV (None as an empty cell); returns the number of
+    rows. Written to a temporary file first, so a failed export never leaves
+    half a file under the name."""
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     n = 0
     with open(tmp, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS)
+        w = csv.DictWriter(f, fieldnames=columns)
         w.writeheader()
-        for row in export_rows(store, trainee):
+        for row in rows:
             w.writerow({k: "" if v is None else v for k, v in row.items()})
             n += 1
     tmp.replace(out)

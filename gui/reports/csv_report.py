@@ -3,9 +3,9 @@ show (tidy data: ISO times, empty cells for missing numbers). For one row per
 decision there is `kitchen-coach export`."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from engine.records.export import write_rows
 from gui.reports.data import GroupReport
 
 COLUMNS = ["trainee", "round_number", "round", "scenario", "seed", "started_at", "finished", "abandoned",
@@ -27,16 +27,5 @@ def rows(report: GroupReport):
 
 
 def write_csv(report: GroupReport, out: Path) -> int:
-    """Returns the number of rows. Written beside the target first, so a failed
-    export never leaves half a file under the name."""
-    out = Path(out)
-    tmp = out.with_name(out.name + ".part")
-    n = 0
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS)
-        w.writeheader()
-        for row in rows(report):
-            w.writerow({k: "" if v is None else v for k, v in row.items()})
-            n += 1
-    tmp.replace(out)
-    return n
+    """Returns the number of rows; never leaves half a file under the name."""
+    return write_rows(out, COLUMNS, rows(report))
