@@ -62,3 +62,20 @@ def positive_float(text: str) -> float:
     if not math.isfinite(v) or v <= 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
     return v
+
+
+def db_argument(args: argparse.Namespace) -> str | None:
+    """The database a subcommand was given: its own --db, else the top-level
+    one. None means "the default"; an empty string stays empty so that the
+    store refuses it instead of quietly using the default."""
+    own = getattr(args, "records_db", None)
+    return own if own is not None else getattr(args, "db", None)
+
+
+def supervisor_password(args: argparse.Namespace) -> str | None:
+    """--password, else KITCHEN_COACH_SUPERVISOR_PASSWORD."""
+    import os
+
+    from engine.records.access import PASSWORD_ENV
+
+    return getattr(args, "password", None) or os.environ.get(PASSWORD_ENV) or None

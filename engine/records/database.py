@@ -39,7 +39,10 @@ def default_url() -> str:
 
 
 def resolve_url(url: str | None) -> str:
-    """--db URL, else KITCHEN_COACH_DB, else the user data folder; a plain path means SQLite."""
+    """--db URL, else KITCHEN_COACH_DB, else the user data folder; a plain path means SQLite.
+    An empty --db is a mistake (a shell variable that was not set), not "the default"."""
+    if url is not None and not url.strip():
+        raise StoreError("the database URL is empty: give a file or a URL (or leave --db out for the default)")
     url = url or os.environ.get(ENV_VAR) or default_url()
     return url if "://" in url else f"sqlite:///{Path(url).expanduser().resolve()}"
 
@@ -58,9 +61,12 @@ def known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
-def connect(url: str | None = None, upgrade: bool = True, target: str = "head") -> Engine:
+def connect(url: str | None = None, upgrade: bool = True, target: str = "head",
+            create: bool = True) -> Engine:
     """An engine on a checked, up-to-date database. `target` is for tests that
-    build a database of an old schema."""
+    build a database of an old schema. `create=False` is for commands that only
+    read (export, report): a mistyped path must not quietly become an empty
+    database that exports nothing."""
     url = resolve_url(url)
     try:
         parsed = make_url(url)
@@ -68,6 +74,9 @@ def connect(url: str | None = None, upgrade: bool = True, target: str = "head") 
         raise StoreError(f"not a database URL: {url!r}") from None
     path = _sqlite_path(parsed)
     if path is not None:
+        if not create and not (path.exists() and path.stat().st_size > 0):
+            raise StoreError(f"no database at {path} (check the path; this command reads a database "
+                             "and never creates one)")
         check_sqlite_file(path)
     engine = _engine(url, parsed)
     try:

@@ -32,12 +32,13 @@ __all__ = ["open_store", "Store", "StoreError", "PersonRef", "SessionRef", "Roun
            "DecisionInfo", "TipInfo", "RoundRecord"]
 
 
-def open_store(url: str | None = None, *, upgrade: bool = True) -> "Store":
+def open_store(url: str | None = None, *, upgrade: bool = True, create: bool = True) -> "Store":
     """Open (creating or upgrading) the records database. `url`: any SQLAlchemy
     URL; default KITCHEN_COACH_DB, else a SQLite file in the user data folder.
     Raises StoreError, with the file left untouched, for a file that is not a
-    Kitchen Coach database, is corrupt, or was written by a newer app."""
-    return Store(connect(url, upgrade=upgrade))
+    Kitchen Coach database, is corrupt, or was written by a newer app.
+    `create=False`: a SQLite file that does not exist is an error, not a new database."""
+    return Store(connect(url, upgrade=upgrade, create=create))
 
 
 def _id(x) -> int:

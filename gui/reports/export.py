@@ -9,10 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from engine.records.models import SUPERVISOR
+from engine.records.access import PASSWORD_ENV, supervisor_gate  # noqa: F401 (PASSWORD_ENV re-exported)
 from engine.records.store import StoreError
 
-PASSWORD_ENV = "KITCHEN_COACH_SUPERVISOR_PASSWORD"
 FORMATS = (".pdf", ".csv")
 
 
@@ -23,16 +22,10 @@ class ReportError(Exception):
 def require_report_access(store, password: str | None) -> str | None:
     """The supervisor whose password this is, or None when the database has no
     supervisor with a password yet. Raises ReportError otherwise."""
-    supervisors = [p for p in store.people(SUPERVISOR) if p.has_password]
-    if not supervisors:
-        return None
-    if not password:
-        raise ReportError(f"this database has a supervisor: reports need the supervisor password "
-                          f"(--password or {PASSWORD_ENV})")
-    for p in supervisors:
-        if store.check_password(p, password):
-            return p.name
-    raise ReportError("the supervisor password is wrong")
+    try:
+        return supervisor_gate(store, password, "reports")
+    except StoreError as e:
+        raise ReportError(str(e)) from None
 
 
 def report_format(out: Path) -> str:
