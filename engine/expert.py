@@ -4,7 +4,10 @@ An expert file is a pair written by `kitchen-coach train`: `<name>.pt` (the
 network's tensors and what they were trained for) and `<name>.json` beside it
 (the training record, with the sha256 of the .pt file). Loading refuses, with
 one clear sentence, a file that is missing, corrupt or edited since training,
-trained for another scenario (content hash) or for another features version.
+trained for another scenario (content hash) or for another features version,
+and weights that could not have come out of training: non-finite numbers, or
+a size beyond `policy_net.MAX_HIDDEN` or other than the tensors' own (the
+hash only shows the pair is unchanged, not that whoever wrote it was careful).
 """
 from __future__ import annotations
 
@@ -16,13 +19,16 @@ import numpy as np
 import torch
 
 from engine.features import FEATURES_VERSION
-from engine.policy_net import PolicyNet
+from engine.policy_net import PolicyNet, state_dict_problem
 from engine.rollout import Finisher, greedy_decision, rollout_decision
 from engine.scenario import Scenario
 from engine.simulator import Kitchen, State
 
 EXPERTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "experts"
 FILE_FORMAT = 1
+# The widest network allowed (policy_net.MAX_HIDDEN) is about 17 MB of weights;
+# a larger file is not an expert, and is refused before it is read.
+MAX_FILE_BYTES = 64 * 2**20
 
 
 class ExpertError(ValueError):
@@ -79,7 +85,8 @@ def save_expert(path: str | Path, net: PolicyNet, scenario: Scenario, record: di
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def load_expert(path: str | Path, scenario: Scenario, rollout: bool = False) -> Expert:
@@ -88,6 +95,8 @@ def load_expert(path: str | Path, scenario: Scenario, rollout: bool = False) -> 
         path = path.with_suffix(".pt")
     if not path.is_file():
         raise ExpertError(f"{path}: no such expert file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ExpertError(f"{path}: too large to be an expert file (at most {MAX_FILE_BYTES // 2**20} MB)")
     meta = path.with_suffix(".json")
     if not meta.is_file():
         raise ExpertError(f"{path}: its training record {meta.name} is missing beside it")
@@ -111,11 +120,11 @@ def load_expert(path: str | Path, scenario: Scenario, rollout: bool = False) -> 
         raise ExpertError(f"{path}: trained for another scenario ({blob.get('scenario_key', '?')}, "
                           f"content hash {str(trained_for)[:12]}), not {scenario.key} "
                           f"({scenario.content_hash[:12]}); train again for this one")
-    net = PolicyNet(hidden=int(blob["hidden"]))
-    try:
-        net.load_state_dict(blob["state_dict"])
-    except (RuntimeError, KeyError, TypeError) as e:
-        raise ExpertError(f"{path}: weights do not fit the network ({str(e).splitlines()[0]})") from None
+    problem = state_dict_problem(blob.get("state_dict"), blob.get("hidden"))
+    if problem:
+        raise ExpertError(f"{path}: {problem}; train again")
+    net = PolicyNet(hidden=blob["hidden"])
+    net.load_state_dict(blob["state_dict"])
     net.eval()
     return Expert(net, trained_for, record, rollout=rollout, path=path)
 

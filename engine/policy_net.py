@@ -16,6 +16,10 @@ from torch import nn
 from engine.features import N_FEATURES, N_GLOBAL
 
 DTYPE = torch.float64
+# Widest hidden layer an expert file may ask for. The shipped experts use 64;
+# 1024 already means two million weights per network, and without a cap an
+# edited file could ask for a network that does not fit in memory.
+MAX_HIDDEN = 1024
 
 
 def _mlp(n_in: int, hidden: int) -> nn.Sequential:
@@ -44,6 +48,29 @@ class PolicyNet(nn.Module):
     def numpy_scorer(self) -> "NumpyScorer":
         layers = [m for m in self.score if isinstance(m, nn.Linear)]
         return NumpyScorer([(l.weight.detach().numpy().T.copy(), l.bias.detach().numpy().copy()) for l in layers])
+
+
+def state_dict_problem(state, hidden) -> str | None:
+    """Why `state` (a loaded state dict) cannot be the weights of a
+    `PolicyNet(hidden)`, or None. Checked before the network is built, so a
+    file that asks for an absurd size allocates nothing."""
+    if isinstance(hidden, bool) or not isinstance(hidden, int) or not 1 <= hidden <= MAX_HIDDEN:
+        return f"asks for a hidden layer of {hidden!r} units (an expert has 1 to {MAX_HIDDEN})"
+    if not isinstance(state, dict):
+        return "holds no table of weights"
+    with torch.device("meta"):  # shapes only: nothing is allocated
+        want = {k: tuple(v.shape) for k, v in PolicyNet(hidden).state_dict().items()}
+    if set(state) != set(want):
+        missing, extra = sorted(set(want) - set(state)), sorted(set(state) - set(want))
+        return f"weights do not fit the network (missing {missing[:3]}, unexpected {extra[:3]})"
+    for k, shape in want.items():
+        t = state[k]
+        if not isinstance(t, torch.Tensor) or not t.is_floating_point() or tuple(t.shape) != shape:
+            got = tuple(t.shape) if isinstance(t, torch.Tensor) else type(t).__name__
+            return f"weights do not fit the network ({k} is {got}, not {shape})"
+        if not torch.isfinite(t).all():
+            return f"weights hold values that are not finite numbers (NaN or infinity, in {k})"
+    return None
 
 
 class NumpyScorer:
