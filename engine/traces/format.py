@@ -4,22 +4,50 @@ grouped into rounds, and written back.
 Reading never stops at the first bad row: every problem is kept with its line
 number and the round it belongs to, so an import can list them all and, with
 --skip-bad, drop only the rounds that have one. Only a file that cannot be
-read as a trace at all (no such file, not CSV, a required column missing)
-raises `TraceFileError`.
+read as a trace at all (no such file, not UTF-8, a required column missing, or
+CSV that cannot be split into rows) raises `TraceFileError`.
+
+A quoted value that runs over a line end is such a file: no trace value holds
+a line break, so it is a quote left open, and every line up to the next quote
+would silently become part of one value. Which rounds those lines belong to
+cannot be told, so --skip-bad cannot drop "only the bad rounds"; the file is
+refused, naming the line where the quote opened.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from engine.traces.progress import progress_bar
 
 REQUIRED = ("person", "round", "scenario", "tick", "worker", "order", "task")
 OPTIONAL = ("seed", "duration")
 COLUMNS = REQUIRED + OPTIONAL
 
 RoundKey = tuple[str, int]  # (person, round number)
+
+# A person becomes a trainee profile, whose name the records database keeps in
+# 200 characters (people.name).
+MAX_PERSON = 200
+# Whole numbers are stored as the database's 64-bit integers (a round's seed)
+# or compared with a scenario's ticks and orders, which are far smaller.
+MAX_WHOLE = 2**63 - 1
+_WHOLE = re.compile(r"[+-]?[0-9]{1,19}", re.ASCII)
+# A task cannot take longer than a round can last: a long day's service at a
+# few seconds per tick (the scenario loader's limit on `ticks`). Calibration
+# searches durations up to the longest observed, so this also bounds its work.
+MAX_DURATION = 10_000
+# Values quoted back in messages are cut to this, so a bad 1 MB value gives one readable line.
+SHOWN = 40
+
+
+def shown(text: str, limit: int = SHOWN) -> str:
+    """repr() of a value from a file, cut short: messages stay one readable line."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text):,} characters)"
 
 
 class TraceFileError(ValueError):
@@ -82,7 +110,7 @@ class TraceFile:
         return sum(len(r.rows) for r in self.rounds)
 
 
-def read_trace(path: str | Path) -> TraceFile:
+def read_trace(path: str | Path, progress: bool = False) -> TraceFile:
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -90,53 +118,91 @@ def read_trace(path: str | Path) -> TraceFile:
         raise TraceFileError(f"{path}: file not found") from None
     except OSError as e:
         raise TraceFileError(f"{path}: cannot read the file ({e.strerror})") from None
-    return parse_trace(data, str(path))
+    return parse_trace(data, str(path), progress)
 
 
-def parse_trace(data: bytes, name: str = "<trace>") -> TraceFile:
+def parse_trace(data: bytes, name: str = "<trace>", progress: bool = False) -> TraceFile:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise TraceFileError(f"{name}: UTF-16 text; save the trace as UTF-8 CSV")
     try:
         text = data.decode("utf-8-sig")  # a spreadsheet's byte-order mark is harmless
     except UnicodeDecodeError as e:
         raise TraceFileError(f"{name}: not UTF-8 text (byte {e.start})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if not header:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records = _records(reader, name)
+    first = next(records, None)
+    if first is None:
         raise TraceFileError(f"{name}, line 1: empty file; a trace needs a header row "
                              f"({', '.join(REQUIRED)})")
+    header = [h.strip() for h in first[1]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise TraceFileError(f"{name}, line 1: missing column{'s' if len(missing) > 1 else ''} "
+        raise TraceFileError(f"{name}, line {first[0]}: missing column{'s' if len(missing) > 1 else ''} "
                              f"{', '.join(missing)} (a trace needs {', '.join(REQUIRED)})")
-    reader.fieldnames = header
     rounds: dict[RoundKey, TraceRound] = {}
     problems: list[Problem] = []
-    for raw in reader:
-        line = reader.line_num
-        if not any((v or "").strip() for k, v in raw.items() if k is not None):
-            continue  # a blank line, as spreadsheets leave at the end
-        row, problem = _row(raw, line)
-        if problem is not None:
-            problems.append(problem)
-            continue
-        rounds.setdefault(row.key, TraceRound(row.person, row.round)).rows.append(row)
+    with progress_bar(None, progress, "reading", "line", total=text.count("\n") + 1) as bar:
+        for line, values in records:
+            bar.update(line - bar.n)
+            if not any(v.strip() for v in values):
+                continue  # a blank line, as spreadsheets leave at the end
+            row, problem = _row(dict(zip(header, values)), len(values) - len(header), line)
+            if problem is not None:
+                problems.append(problem)
+                continue
+            rounds.setdefault(row.key, TraceRound(row.person, row.round)).rows.append(row)
     for r in rounds.values():
         problems += _round_consistency(r)
     return TraceFile(name, hashlib.sha256(data).hexdigest(), list(rounds.values()), problems)
 
 
-def _row(raw: dict, line: int) -> tuple[TraceRow | None, Problem | None]:
+def _records(reader, name: str):
+    """(line the record starts on, values) of each CSV record; TraceFileError
+    for CSV that cannot be trusted past some line (module docstring)."""
+    end = 0  # the last line of the previous record
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            # the csv module's only errors here: a value over its size limit (no
+            # trace value comes near it) or, in strict dialects, bad quoting
+            why = (f"a value longer than {csv.field_size_limit():,} characters, which no trace value is"
+                   if "field larger than field limit" in str(e) else f"not CSV ({e})")
+            raise TraceFileError(f"{name}, line {end + 1}: {why}; nothing read") from None
+        start, end = end + 1, reader.line_num
+        if not values:
+            continue  # an empty line
+        if end > start and any("\n" in v or "\r" in v for v in values):
+            runs = f"on to line {end}" if _more(reader) else "to the end of the file"
+            raise TraceFileError(f"{name}, line {start}: a quoted value runs {runs} (a closing quote "
+                                 f"is missing?); {end - start + 1} lines would be read as one value, "
+                                 f"so nothing is read")
+        yield start, values
+
+
+def _more(reader) -> bool:
+    try:
+        return next(reader, None) is not None
+    except csv.Error:
+        return True
+
+
+def _row(raw: dict, extra: int, line: int) -> tuple[TraceRow | None, Problem | None]:
     get = lambda k: (raw.get(k) or "").strip()
-    extra = raw.get(None)
-    if extra:
-        return None, Problem(line, f"{len(extra)} more value(s) than the header has columns")
+    if extra > 0:
+        return None, Problem(line, f"{extra} more value(s) than the header has columns")
     person = get("person")
     key = None
     try:
         number = _int(get("round"), "round", minimum=1)
-        if person:
-            key = (person, number)
         if not person:
             raise ValueError("empty person")
+        key = (person, number)  # so that --skip-bad drops the whole round, not just this row
+        if len(person) > MAX_PERSON:
+            raise ValueError(f"person {shown(person)} is longer than a name can be "
+                             f"(at most {MAX_PERSON} characters)")
         values = {}
         for col in ("scenario", "worker", "task"):
             values[col] = get(col)
@@ -146,6 +212,9 @@ def _row(raw: dict, line: int) -> tuple[TraceRow | None, Problem | None]:
         order = _int(get("order"), "order", minimum=0)
         seed = _int(get("seed"), "seed", minimum=0) if get("seed") else None
         duration = _int(get("duration"), "duration", minimum=1) if get("duration") else None
+        if duration is not None and duration > MAX_DURATION:
+            raise ValueError(f"duration {duration} is longer than a round can last "
+                             f"(at most {MAX_DURATION:,} ticks)")
     except ValueError as e:
         return None, Problem(line, str(e), key)
     return TraceRow(line, person, number, values["scenario"], tick, values["worker"], order,
@@ -153,12 +222,17 @@ def _row(raw: dict, line: int) -> tuple[TraceRow | None, Problem | None]:
 
 
 def _int(text: str, column: str, minimum: int) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise ValueError(f"{column} must be a whole number, not {text!r}") from None
+    # digits only (int() would also take "1_000" and other scripts' digits);
+    # 19 digits hold every whole number up to MAX_WHOLE
+    if not _WHOLE.fullmatch(text):
+        if re.fullmatch(r"[+-]?[0-9]+", text, re.ASCII):
+            raise ValueError(f"{column} {shown(text)} is too large (at most {MAX_WHOLE})")
+        raise ValueError(f"{column} must be a whole number, not {shown(text)}")
+    v = int(text)
     if v < minimum:
         raise ValueError(f"{column} must be >= {minimum}, not {v}")
+    if v > MAX_WHOLE:
+        raise ValueError(f"{column} {v} is too large (at most {MAX_WHOLE})")
     return v
 
 
@@ -169,7 +243,7 @@ def _round_consistency(r: TraceRound) -> list[Problem]:
     if not odd:
         return []
     row = odd[0]
-    what = (f"scenario {row.scenario!r} differs from {first.scenario!r}" if row.scenario != first.scenario
+    what = (f"scenario {shown(row.scenario)} differs from {shown(first.scenario)}" if row.scenario != first.scenario
             else f"seed {row.seed} differs from {first.seed}")
     more = f"; {len(odd) - 1} more row(s) of this round differ too" if len(odd) > 1 else ""
     # one problem per round: the rest of its rows would only repeat it

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from engine.scenario import Scenario, ScenarioError, load_scenario
 from engine.simulator import IllegalDecision, Kitchen, State
-from engine.traces.format import Problem, TraceFile, TraceRound, TraceRow
+from engine.traces.format import Problem, TraceFile, TraceRound, TraceRow, shown
+from engine.traces.progress import progress_bar
 
 
 class RoundError(ValueError):
@@ -88,9 +89,15 @@ class ScenarioResolver:
 
     def _load(self, ref: str) -> Scenario:
         p = Path(ref)
-        if self.base_dir and not p.is_absolute() and not p.exists() and (self.base_dir / p).exists():
-            return load_scenario(self.base_dir / p)
-        return load_scenario(ref)
+        try:
+            if self.base_dir and not p.is_absolute() and not p.exists() and (self.base_dir / p).exists():
+                return load_scenario(self.base_dir / p)
+            return load_scenario(ref)
+        except OSError as e:
+            # looking a path up can fail before any file is opened: a name longer
+            # than the file system allows, a folder that cannot be searched
+            raise ScenarioError(shown(ref), "", f"no such file and no bundled scenario of that name "
+                                                f"({e.strerror})") from None
 
     def kitchen(self, ref: str, seed: int) -> Kitchen:
         k = self._kitchens.get((ref, seed))
@@ -109,7 +116,7 @@ class ScenarioResolver:
         return self._workers[ref]
 
 
-def replay_file(trace: TraceFile, resolver: ScenarioResolver | None = None
+def replay_file(trace: TraceFile, resolver: ScenarioResolver | None = None, progress: bool = False
                 ) -> tuple[list[ReplayedRound], list[Problem]]:
     """Every round of the file replayed, or refused: (good rounds, problems).
     Rounds that already have a row problem are not replayed (the row is missing
@@ -117,7 +124,7 @@ def replay_file(trace: TraceFile, resolver: ScenarioResolver | None = None
     resolver = resolver or ScenarioResolver(Path(trace.name).parent)
     bad = {p.round for p in trace.problems}
     good, problems = [], list(trace.problems)
-    for r in trace.rounds:
+    for r in progress_bar(trace.rounds, progress, "replaying", "round"):
         if r.key in bad:
             continue
         try:
@@ -138,8 +145,8 @@ def replay_round(r: TraceRound, resolver: ScenarioResolver) -> ReplayedRound:
         scenario = resolver.scenario(first.scenario)
     except ScenarioError as e:
         if e.problem.startswith("no such file"):
-            fail(first, f"unknown scenario {first.scenario!r}: {e.problem}")
-        fail(first, f"scenario {first.scenario!r} cannot be used: {e}")
+            fail(first, f"unknown scenario {shown(first.scenario)}: {e.problem}")
+        fail(first, f"scenario {shown(first.scenario)} cannot be used: {e}")
     seed = first.seed or 0
     kitchen = resolver.kitchen(first.scenario, seed)
     names = resolver.workers(first.scenario)
@@ -147,13 +154,13 @@ def replay_round(r: TraceRound, resolver: ScenarioResolver) -> ReplayedRound:
     for row in r.rows:
         w = names.get(row.worker)
         if w is None:
-            fail(row, f"unknown worker {row.worker!r} (workers: "
+            fail(row, f"unknown worker {shown(row.worker)} (workers: "
                       f"{', '.join(x.label for x in scenario.workers)})")
         if row.order >= kitchen.n_orders:
             fail(row, f"unknown order {row.order} (this round has orders 0 to {kitchen.n_orders - 1})")
         recipe = scenario.recipes[kitchen.orders[row.order].dish]
         if row.task not in recipe.tasks:
-            fail(row, f"unknown task {row.task!r} for order {row.order} "
+            fail(row, f"unknown task {shown(row.task)} for order {row.order} "
                       f"({recipe.name}: {', '.join(recipe.tasks)})")
         if row.tick >= scenario.ticks:
             fail(row, f"tick {row.tick} is at or after the horizon ({scenario.ticks} ticks)")
