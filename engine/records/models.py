@@ -100,6 +100,9 @@ class Round(Base):
     imported: Mapped[bool] = mapped_column(default=False)
     source_file: Mapped[Optional[str]] = mapped_column(String(500))
     source_hash: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    # what the round is (person, scenario, decisions), whatever file it came from:
+    # a round is never stored twice (engine/records/imports.py); None until known
+    content_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
 
     session: Mapped[TrainingSession] = relationship(back_populates="rounds")
     scenario: Mapped[ScenarioFile] = relationship()
