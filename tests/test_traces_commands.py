@@ -143,8 +143,8 @@ def test_busy_worker_and_missing_column_via_the_command(capsys, tmp_path):
     f = tmp_path / "t.csv"
     f.write_text(HEADER + "a,1,burger,0,Carol,0,chop\na,1,burger,1,Carol,1,chop\na,2,burger,0,Zed,0,chop\n")
     rc, _, err = run(capsys, "traces", "import", f, "--db", tmp_path / "r.db")
-    assert rc == 2 and "t.csv, line 3: Carol is busy until tick 2" in err and "t.csv, line 4:" in err
-    assert "2 bad rows in 2 round(s); nothing imported" in err
+    assert rc == 2 and "line 3: Carol is busy until tick 2" in err and "line 4: unknown worker 'Zed'" in err
+    assert "t.csv: 2 bad rows in 2 round(s); nothing imported" in err and err.count("\n") == 1
     f.write_text("person,round,scenario,tick,order,task\na,1,burger,0,0,chop\n")
     rc, _, err = run(capsys, "traces", "import", f, "--db", tmp_path / "r.db")
     assert rc == 2 and "line 1: missing column worker" in err and err.count("\n") == 1

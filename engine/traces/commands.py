@@ -5,9 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli_support import CommandError, emit_json
+from engine.cli_support import CommandError, db_argument, emit_json, supervisor_password
 
 DB_HELP = "database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)"
+VERBOSE_HELP = "list every bad row (by default one line: how many, and the first few)"
+SHOWN_PROBLEMS = 3  # bad rows quoted in the one-line message; --verbose lists them all
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,19 +21,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     # dest differs from the top-level --db so `kitchen-coach --db X traces ...` is not overwritten
     c.add_argument("--db", dest="records_db", metavar="URL", help=DB_HELP)
     c.add_argument("--skip-bad", action="store_true", help="import the good rounds of a file with bad rows")
+    c.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_import)
 
-    c = tsub.add_parser("export", help="write stored rounds as a trace file")
+    c = tsub.add_parser("export", help="write stored rounds as a trace file (supervisor only, once there is one)")
     c.add_argument("--db", dest="records_db", metavar="URL", help=DB_HELP)
     c.add_argument("--out", required=True, metavar="FILE.csv")
     c.add_argument("--trainee", metavar="NAME", help="only this person's rounds")
+    c.add_argument("--password", help="the supervisor password (or KITCHEN_COACH_SUPERVISOR_PASSWORD)")
+    c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_export)
 
     c = tsub.add_parser("calibrate", help="fit durations and noise to a trace's real durations")
     c.add_argument("file", metavar="FILE.csv")
     c.add_argument("scenario", metavar="SCENARIO", help="the scenario file or bundled name to calibrate")
     c.add_argument("--out", required=True, metavar="NEW.toml")
+    c.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_calibrate)
 
@@ -51,13 +57,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(func=cmd_trainee)
 
 
-def _open(args):
+def _open(args, create: bool = False):
+    """The records store; `create` only for commands that write (import): the
+    others read, and a mistyped --db must not become a new empty database."""
     from engine.records.store import StoreError, open_store
 
     try:
-        return open_store(getattr(args, "records_db", None) or getattr(args, "db", None))
+        return open_store(db_argument(args), create=create)
     except StoreError as e:
         raise CommandError(str(e)) from None
+
+
+def bad_rows(problems, file: str, verbose: bool) -> str:
+    """The first few bad rows on one line ("line 3: ...; line 9: ...; and 40
+    more"); with --verbose every one is printed on standard error first."""
+    if verbose:
+        for p in problems:
+            print(p.text(file), file=sys.stderr)
+    first = "; ".join(f"line {p.line}: {p.message}" for p in problems[:SHOWN_PROBLEMS])
+    more = len(problems) - SHOWN_PROBLEMS
+    return first + (f"; and {more} more" + ("" if verbose else " (--verbose lists them all)") if more > 0 else "")
 
 
 def _writable(path: str) -> Path:
@@ -72,46 +91,58 @@ def cmd_import(args) -> int:
     from engine.traces.format import TraceFileError
     from engine.traces.importer import ImportRefused
 
-    store = _open(args)
+    store = _open(args, create=True)
     try:
         result = importer.import_trace(store, args.file, skip_bad=args.skip_bad,
-                                       scorer_for=importer.default_scorer)
+                                       scorer_for=importer.default_scorer, progress=True)
     except TraceFileError as e:
         raise CommandError(str(e)) from None
     except ImportRefused as e:
         if len(e.problems) > 1:
-            for p in e.problems[:50]:
-                print(p.text(args.file), file=sys.stderr)
-            if len(e.problems) > 50:
-                print(f"... and {len(e.problems) - 50} more", file=sys.stderr)
+            n_rounds = len({p.round for p in e.problems})
+            raise CommandError(f"{args.file}: {len(e.problems)} bad rows in {n_rounds} round(s); nothing "
+                               f"imported (--skip-bad imports the other rounds): "
+                               f"{bad_rows(e.problems, args.file, args.verbose)}") from None
         raise CommandError(str(e)) from None
     finally:
         store.close()
     if args.json:
         emit_json(result.to_dict())
         return 0
-    for p in result.problems:
-        print(f"skipped: {p.text(args.file)}")
-    if result.skipped:
-        print("skipped rounds: " + ", ".join(f"{p} round {n}" for p, n in result.skipped))
+    if result.skipped or result.problems:
+        rounds = ", ".join(f"{p} round {n}" for p, n in result.skipped[:SHOWN_PROBLEMS])
+        if len(result.skipped) > SHOWN_PROBLEMS:
+            rounds += f" and {len(result.skipped) - SHOWN_PROBLEMS} more"
+        print(f"skipped rounds: {rounds or 'none'} ({len(result.problems)} bad row(s): "
+              f"{bad_rows(result.problems, args.file, args.verbose)})")
     for key, why in result.unscored.items():
         print(f"not scored ({key}): {why}")
     if result.duration_mismatches:
         print(f"note: {result.duration_mismatches} row(s) give a duration other than the scenario's; "
               f"the engine's durations were used (kitchen-coach traces calibrate fits them)")
     people = len({p for p, _, _ in result.rounds})
+    already = (f"; {len(result.already)} round(s) already in the database were left out"
+               if result.already else "")
+    removed = (f"; {result.removed} half-stored round(s) of an interrupted import were replaced"
+               if result.removed else "")
     print(f"imported {len(result.rounds)} round(s) of {people} person(s) from {args.file}: "
           f"{result.rows} rows, {result.decisions} decisions ({result.scored} scored), "
-          f"{result.unfinished} unfinished, in {result.seconds:.1f} s")
+          f"{result.unfinished} unfinished, in {result.seconds:.1f} s{already}{removed}")
     return 0
 
 
 def cmd_export(args) -> int:
+    from engine.records.access import supervisor_gate
+    from engine.records.store import StoreError
     from engine.traces.exporter import export_trace
 
     out = _writable(args.out)
     store = _open(args)
     try:
+        try:
+            supervisor_gate(store, supervisor_password(args), "a trace export (every trainee's decisions)")
+        except StoreError as e:
+            raise CommandError(str(e)) from None
         if args.trainee is not None and store.find_person(args.trainee) is None:
             raise CommandError(f"no trainee named {args.trainee!r} in {store.url}")
         try:
@@ -120,6 +151,9 @@ def cmd_export(args) -> int:
             raise CommandError(f"cannot write {out}: {e.strerror}") from None
     finally:
         store.close()
+    if args.json:
+        emit_json({"out": str(out), "rows": rows, "rounds": rounds, "scenario_files": [str(f) for f in files]})
+        return 0
     extra = f" (and scenario file(s) {', '.join(str(f) for f in files)})" if files else ""
     print(f"wrote {rows} row(s) of {rounds} round(s) to {out}{extra}")
     return 0
@@ -137,11 +171,11 @@ def cmd_calibrate(args) -> int:
     except TraceFileError as e:
         raise CommandError(str(e)) from None
     obs, without, problems = observations(trace, scenario)
+    if len(problems) == 1:
+        raise CommandError(f"{problems[0].text(args.file)}; nothing written")
     if problems:
-        for p in problems[1:50]:
-            print(p.text(args.file), file=sys.stderr)
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise CommandError(f"{problems[0].text(args.file)}{more}; nothing written")
+        raise CommandError(f"{args.file}: {len(problems)} bad rows; nothing written: "
+                           f"{bad_rows(problems, args.file, args.verbose)}")
     if not obs:
         raise CommandError(f"{args.file}: no row has a duration (the optional 'duration' column); "
                            f"nothing to calibrate from")
@@ -184,14 +218,14 @@ def cmd_trainee(args) -> int:
     try:
         if args.trainee is not None and store.find_person(args.trainee) is None:
             raise CommandError(f"no trainee named {args.trainee!r} in {store.url}")
-        rounds = stored_rounds(store, args.trainee, args.scenario)
+        rounds = stored_rounds(store, args.trainee, args.scenario, progress=True)
     finally:
         store.close()
     who = args.trainee or "everyone"
     if not rounds:
         raise CommandError(f"no stored rounds of {who}" + (f" in scenario {args.scenario!r}" if args.scenario else ""))
     try:
-        model = fit_trainee(rounds, epochs=args.epochs)
+        model = fit_trainee(rounds, epochs=args.epochs, progress=True)
     except ValueError as e:
         raise CommandError(str(e)) from None
     model.save(out)

@@ -47,6 +47,7 @@ import torch
 from torch import nn
 
 from engine.simulator import IDLE, Kitchen, State
+from engine.traces.progress import progress_bar
 
 NUMERIC = ("is_task", "slowdown", "skill_rank", "fastest_free", "faster_busy", "tail", "last_task",
            "order_wait", "time", "open_left", "after_me", "served")
@@ -257,15 +258,15 @@ RoundData = tuple[Kitchen, Sequence[State], Mapping[int, Mapping[int, int]]]
 
 
 def fit_trainee(rounds: Sequence[RoundData], held_out: float = 0.2, epochs: int = 300, hidden: int = 32,
-                seed: int = 0, lr: float = 0.01) -> TraineeModel:
+                seed: int = 0, lr: float = 0.01, progress: bool = False) -> TraineeModel:
     """Fit on all but a `held_out` share of the rounds (chosen at random with
     `seed`), report accuracy on those, then refit on every round so the
-    policy uses all the data."""
+    policy uses all the data. `progress`: bars on standard error."""
     if not rounds:
         raise ValueError("no rounds to learn from")
     torch.manual_seed(seed)
     vocab = vocabulary(k for k, _, _ in rounds)
-    per_round = [choice_points(vocab, k, st, d) for k, st, d in rounds]
+    per_round = [choice_points(vocab, k, st, d) for k, st, d in progress_bar(rounds, progress, "features", "round")]
     order = np.random.default_rng(seed).permutation(len(rounds))
     n_test = int(round(len(rounds) * held_out)) if len(rounds) >= 5 else 0
     test = [p for i in order[:n_test] for p in per_round[i]]
@@ -275,22 +276,22 @@ def fit_trainee(rounds: Sequence[RoundData], held_out: float = 0.2, epochs: int 
     metrics = {"rounds": len(rounds), "choices": len(train) + len(test), "held_out_rounds": n_test,
                "held_out_choices": len(test)}
     if test:
-        net = _train(train, vocab.width, hidden, epochs, lr)
+        net = _train(train, vocab.width, hidden, epochs, lr, progress, "fitting (held out)")
         metrics["held_out_accuracy"] = _accuracy(net, test, vocab.width)
         metrics["train_accuracy"] = _accuracy(net, train, vocab.width)
         # what guessing uniformly among the legal choices would get right, for scale
         metrics["held_out_chance"] = float(np.mean([1 / len(p.choices) for p in test]))
-    net = _train(train + test, vocab.width, hidden, epochs, lr)
+    net = _train(train + test, vocab.width, hidden, epochs, lr, progress, "fitting")
     net.eval()
     return TraineeModel(vocab, net, metrics)
 
 
-def _train(points, width, hidden, epochs, lr) -> ChoiceNet:
+def _train(points, width, hidden, epochs, lr, progress=False, desc="fitting") -> ChoiceNet:
     net = ChoiceNet(width, hidden)
     x, mask, y = _batch(points, width)
     opt = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=1e-4)
     loss_fn = nn.CrossEntropyLoss()
-    for _ in range(epochs):
+    for _ in progress_bar(range(epochs), progress, desc, "epoch"):
         opt.zero_grad()
         loss = loss_fn(_logits(net, x, mask), y)
         loss.backward()
@@ -304,15 +305,15 @@ def _accuracy(net: ChoiceNet, points, width) -> float:
         return float((_logits(net, x, mask).argmax(1) == y).float().mean())
 
 
-def stored_rounds(store, trainee: str | None = None, scenario: str | None = None) -> list[RoundData]:
+def stored_rounds(store, trainee: str | None = None, scenario: str | None = None,
+                  progress: bool = False) -> list[RoundData]:
     """Rounds from the records store, ready for `fit_trainee`: one person's
     (or everyone's: a group model), optionally of one scenario key."""
     people = [store.find_person(trainee)] if trainee is not None else store.people()
+    infos = [info for person in people for info in store.history(person)
+             if info.decisions and (scenario is None or info.scenario == scenario)]
     out = []
-    for person in people:
-        for info in store.history(person):
-            if info.decisions == 0 or (scenario is not None and info.scenario != scenario):
-                continue
-            decisions = {d.tick: d.decision for d in store.load_round(info.id).decisions}
-            out.append((store.kitchen(info.id), store.replay(info.id), decisions))
+    for info in progress_bar(infos, progress, "loading", "round"):
+        decisions = {d.tick: d.decision for d in store.load_round(info.id).decisions}
+        out.append((store.kitchen(info.id), store.replay(info.id), decisions))
     return out
