@@ -2,9 +2,10 @@
 where the records database lives."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
+from gui.file_dialog import save_file_name
 from gui.settings import CONDITIONS, Settings
 
 
@@ -62,9 +63,8 @@ class SettingsDialog(QDialog):
         lay.addWidget(buttons)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Records database", self.database.text() or "records.db",
-                                              "SQLite database (*.db *.sqlite);;All files (*)",
-                                              options=QFileDialog.DontConfirmOverwrite)
+        path = save_file_name(self, "Records database", self.database.text() or "records.db",
+                              "SQLite database (*.db *.sqlite);;All files (*)", confirm_overwrite=False)
         if path:
             self.database.setText(path)
 

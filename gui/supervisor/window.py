@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
                                QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
+from gui.file_dialog import save_file_name
 from gui.reports.data import GroupReport, gather
 from gui.supervisor.dashboard import Dashboard
 from gui.supervisor.trainee_list import TraineeList
@@ -134,8 +135,8 @@ class SupervisorWindow(QMainWindow):
     # -- reports -------------------------------------------------------------------
     def _ask_export(self, trainee: str | None) -> None:
         stem = (trainee or "all-trainees").replace(" ", "-").lower()
-        path, _ = QFileDialog.getSaveFileName(self, "Export a progress report", str(Path.home() / f"{stem}.pdf"),
-                                              "PDF report (*.pdf);;CSV, one row per round (*.csv)")
+        path = save_file_name(self, "Export a progress report", str(Path.home() / f"{stem}.pdf"),
+                              "PDF report (*.pdf);;CSV, one row per round (*.csv)")
         if path:
             self.export(Path(path), trainee)
 
