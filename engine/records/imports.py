@@ -88,6 +88,18 @@ def copy_hashes(store, digests: Sequence[str]) -> list[str]:
     return out
 
 
+def file_hashes(digests: Sequence[str]) -> list[str]:
+    """The hash of each round of a file, by digest: the i-th copy of a round
+    in the file is the i-th copy in the database, so a file imported again
+    finds every one of its rounds, twice-played ones included."""
+    seen = Counter()
+    out = []
+    for d in digests:
+        out.append(copy_hash(d, seen[d]))
+        seen[d] += 1
+    return out
+
+
 def hash_stored_rounds(store) -> int:
     """Give every closed round without a content hash its hash; returns how many."""
     q = (select(Round.id, Person.name, Round.scenario_id, ScenarioFile.content_hash, Round.seed)
@@ -161,37 +173,30 @@ def store_rounds(store, rounds: Sequence[NewRound], condition: str, source_file:
         app_version = ""
     now = utcnow()
     ids = []
+    # statements built once and given plain parameters: per-round .values(...)
+    # costs more in SQLAlchemy's statement cache than the insert itself
+    new_session, new_round = insert(TrainingSession.__table__), insert(Round.__table__)
     with store.engine.begin() as c:
         removed = c.execute(delete(Round.__table__).where(
             Round.imported.is_(True), Round.finished.is_(False), Round.abandoned.is_(False),
             Round.source_hash == source_hash)).rowcount
         sessions: dict[int, int] = {}
+        decisions = []
         for r in rounds:
             if r.person_id not in sessions:
-                sessions[r.person_id] = c.execute(insert(TrainingSession.__table__).values(
+                sessions[r.person_id] = c.execute(new_session, dict(
                     person_id=r.person_id, condition=condition, app_version=app_version, started_at=now)
                 ).inserted_primary_key[0]
-            rid = c.execute(insert(Round.__table__).values(
+            rid = c.execute(new_round, dict(
                 session_id=sessions[r.person_id], scenario_id=r.scenario_id, seed=int(r.seed),
                 expert_id=r.expert_id, policy="human", started_at=now, finished_at=now,
                 finished=r.finished, abandoned=not r.finished, value=r.value, turns=r.turns,
                 served=r.served, optimum=r.optimum, imported=True, source_file=source_file,
                 source_hash=source_hash, content_hash=r.content_hash)).inserted_primary_key[0]
-            if r.decisions:
-                c.execute(insert(Decision.__table__), [{**d, "round_id": rid} for d in r.decisions])
+            decisions += [{**d, "round_id": rid} for d in r.decisions]
             ids.append(rid)
             if bar is not None:
                 bar.update(1)
+        for i in range(0, len(decisions), 5000):
+            c.execute(insert(Decision.__table__), decisions[i:i + 5000])
     return ids, removed
-
-
-def file_hashes(digests: Sequence[str]) -> list[str]:
-    """The hash of each round of a file, by digest: the i-th copy of a round
-    in the file is the i-th copy in the database, so a file imported again
-    finds every one of its rounds, twice-played ones included."""
-    seen = Counter()
-    out = []
-    for d in digests:
-        out.append(copy_hash(d, seen[d]))
-        seen[d] += 1
-    return out

@@ -167,7 +167,7 @@ def cmd_calibrate(args) -> int:
     scenario = load_scenario(args.scenario)
     out = _writable(args.out)
     try:
-        trace = read_trace(args.file)
+        trace = read_trace(args.file, progress=True)
     except TraceFileError as e:
         raise CommandError(str(e)) from None
     obs, without, problems = observations(trace, scenario)
