@@ -1,11 +1,13 @@
 """What every subcommand shares: one clear error message and an exit status,
 never a traceback, for anything the user can fix; `--json` as one object on
-standard output."""
+standard output; the argparse types of numeric options, each refusing a
+value out of range with one line."""
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
 import sys
 
 EXIT_BAD_INPUT = 2
@@ -30,7 +32,15 @@ def run_command(args: argparse.Namespace) -> int:
 
     try:
         rc = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
         return 0 if rc is None else rc
+    except BrokenPipeError:
+        # `kitchen-coach ... | head -1`: the reader has gone, which is no error. The
+        # recipe of Python's signal docs: point stdout at devnull so the flush at
+        # interpreter exit does not fail again, and leave quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except ScenarioError as e:
         print(f"kitchen-coach: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -50,6 +60,49 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if v < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {v}")
+    return v
+
+
+def whole_number(low: int, high: int, what: str = ""):
+    """argparse type: a whole number from `low` to `high`; `what` names the
+    range in words (the message says "must be 0 to 4294967295" otherwise)."""
+    def parse(text: str) -> int:
+        digits = text.strip().lstrip("+-")
+        if not (digits.isascii() and digits.isdigit()):
+            raise argparse.ArgumentTypeError(f"not a whole number: {text[:30]!r}")
+        # past any range here, and Python will not convert 4300 digits or more
+        v = int(text) if len(digits) <= 30 else None
+        if v is None or not low <= v <= high:
+            shown = v if v is not None else f"a number of {len(digits)} digits"
+            raise argparse.ArgumentTypeError(f"must be {what or f'{low} to {high}'}, not {shown}")
+        return v
+    parse.__name__ = "whole number"
+    return parse
+
+
+# A seed is what numpy's and torch's generators take everywhere: 32 bits.
+seed = whole_number(0, 2**32 - 1, "a whole number from 0 to 4294967295")
+seed.__name__ = "seed"
+# More rounds than anyone averages over: a slip of a few zeros is refused rather than run for days.
+episode_count = whole_number(1, 1_000_000, "1 to 1000000 episodes")
+
+
+def non_negative_float(text: str) -> float:
+    """argparse type: a finite number >= 0."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(v) or v < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return v
+
+
+def fraction(text: str) -> float:
+    """argparse type: a number from 0 to 1."""
+    v = non_negative_float(text)
+    if v > 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {text}")
     return v
 
 

@@ -8,8 +8,12 @@ import importlib.util
 
 import numpy as np
 
-from engine.cli_support import EXIT_STOCHASTIC, CommandError, emit_json, positive_int
-from engine.scenario import load_scenario
+from engine.cli_support import (EXIT_STOCHASTIC, CommandError, emit_json, episode_count, positive_float, seed,
+                                whole_number)
+from engine.scenario import ScenarioError, load_scenario
+
+# Each seed of a stochastic scenario is a full solve.
+seed_count = whole_number(1, 1000, "1 to 1000 seeds")
 
 # Modules of the engine package that add their own subcommands.
 COMMAND_MODULES = ("engine.expert_commands", "engine.records.commands", "engine.traces.commands")
@@ -20,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ssub = p.add_subparsers(dest="scenario_command", metavar="ACTION", required=True)
     c = ssub.add_parser("check", help="say 'ok' or name the fault in a scenario file")
     c.add_argument("file")
+    c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_scenario_check)
     s = ssub.add_parser("show", help="workers, recipes and orders as readable tables")
     s.add_argument("file")
@@ -29,16 +34,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("simulate", help="play rounds with a baseline policy")
     p.add_argument("scenario", help="a scenario file or the name of a bundled one")
     p.add_argument("--policy", choices=["random", "greedy", "dispatch"], default="greedy")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--episodes", type=positive_int, default=1)
+    p.add_argument("--seed", type=seed, default=0)
+    p.add_argument("--episodes", type=episode_count, default=1)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("solve", help="the proven optimum of a deterministic scenario, with one optimal schedule")
     p.add_argument("scenario")
-    p.add_argument("--seeds", type=positive_int, default=20,
+    p.add_argument("--seeds", type=seed_count, default=20,
                    help="stochastic scenarios: seeds to average the clairvoyant bound over")
-    p.add_argument("--time-limit", type=float, default=120.0,
+    p.add_argument("--time-limit", type=positive_float, default=120.0,
                    help="seconds the solver may take (stochastic scenarios: in all, shared by the seeds)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_solve)
@@ -49,8 +54,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_scenario_check(args) -> int:
-    load_scenario(args.file)
-    print("ok")
+    try:
+        sc = load_scenario(args.file)
+    except ScenarioError as e:
+        if args.json:  # the one line still goes to standard error, as for every command
+            emit_json({"ok": False, "file": e.file, "place": e.place, "problem": e.problem})
+        raise
+    if args.json:
+        emit_json({"ok": True, "file": sc.source, "name": sc.name, "key": sc.key,
+                   "content_hash": sc.content_hash})
+    else:
+        print("ok")
     return 0
 
 
@@ -111,12 +125,16 @@ def cmd_simulate(args) -> int:
     from engine.policies import BASELINES, play_round
     from engine.simulator import Kitchen
 
+    from tqdm import tqdm
+
     sc = load_scenario(args.scenario)
     values = []
-    for e in range(args.episodes):
-        seed = args.seed + e
-        k = Kitchen(sc, seed)
-        values.append(k.value(play_round(k, BASELINES[args.policy], np.random.default_rng(seed))))
+    # a bar only once the episodes have taken a few seconds, and only on a terminal (disable=None):
+    # captured output and logs keep just the result
+    for e in tqdm(range(args.episodes), desc=f"simulate {sc.key}", unit="round", delay=2, disable=None,
+                  leave=False):
+        k = Kitchen(sc, args.seed + e)
+        values.append(k.value(play_round(k, BASELINES[args.policy], np.random.default_rng(args.seed + e))))
     mean, std = float(np.mean(values)), float(np.std(values))
     if args.json:
         emit_json({"value": mean, "std": std, "episodes": args.episodes})
@@ -127,15 +145,18 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_solve(args) -> int:
-    from engine.optimum import clairvoyant_bound, solve
+    from engine.optimum import clairvoyant_bound, solve, too_large
     from engine.simulator import Kitchen
 
     sc = load_scenario(args.scenario)
+    why = too_large(Kitchen(sc))
+    if why:
+        raise CommandError(f"{sc.name}: {why}", 1)
+    unit = "turns" if sc.objective == "makespan" else "points"
     if sc.stochastic:
         # the limit is the whole command's: a seed that cannot be proven must not hold up the rest
         per_seed = max(2.0, args.time_limit / args.seeds)
-        bound = clairvoyant_bound(sc, seeds=range(args.seeds), time_limit=per_seed)
-        unit = "turns" if sc.objective == "makespan" else "points"
+        bound = clairvoyant_bound(sc, seeds=range(args.seeds), time_limit=per_seed, progress=True)
         unproven = args.seeds - bound["proven"]
         msg = (f"{sc.name} is stochastic: no single optimum. Clairvoyant bound (optimum with the noise "
                f"revealed) over {args.seeds} seeds: {bound['mean']:.2f} {unit} (std {bound['std']:.2f})"
@@ -145,17 +166,22 @@ def cmd_solve(args) -> int:
             emit_json({"objective": sc.objective, "optimal": None, "stochastic": True,
                        "clairvoyant": bound, "message": msg})
         raise CommandError(msg, EXIT_STOCHASTIC)
-    sol = solve(Kitchen(sc), time_limit=args.time_limit)
-    if not sol.proven:
-        raise CommandError(f"the solver could not prove optimality within {args.time_limit:g} s "
-                           f"(best found {sol.value}); raise --time-limit", 1)
     k = Kitchen(sc)
+    sol = solve(k, time_limit=args.time_limit)
+    if not sol.proven:
+        found = ("no schedule found" if sol.value is None else
+                 f"best found {sol.value} {unit}, and none can be better than {sol.bound:g} {unit}")
+        msg = (f"{sc.name}: the solver could not prove optimality within {args.time_limit:g} s ({found}); "
+               "raise --time-limit")
+        if args.json:
+            emit_json({"objective": sc.objective, "optimal": None, "best": sol.value, "bound": sol.bound,
+                       "message": msg})
+        raise CommandError(msg, 1)
     schedule = [{"order": a.order, "task": k.tasks[a.task].name, "worker": k.workers[a.worker].name,
                  "start": a.start} for a in sol.schedule]
     if args.json:
         emit_json({"objective": sc.objective, "optimal": sol.value, "schedule": schedule})
         return 0
-    unit = "turns" if sc.objective == "makespan" else "points"
     print(f"{sc.name}: proven optimum {sol.value} {unit} ({sol.seconds:.2f} s)")
     print("\n".join(_table(["start", "worker", "order", "task"],
                            [[s["start"], s["worker"], s["order"], s["task"]] for s in schedule])))

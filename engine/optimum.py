@@ -25,6 +25,12 @@ tests hold each to the brute-force search.
 a makespan round that cannot finish inside the horizon, whose value is then
 the horizon). Tests replay every schedule in the simulator and compare the
 value with `engine.exhaustive` on small rounds.
+
+The time limit bounds CP-SAT's search, not the building of the model, which
+for the time-indexed model grows with the square of the horizon. So a round
+whose model would take more than a few seconds to build is not built: its
+Solution is unproven with a note that says why (`MAX_INTERVAL_CHOICES`,
+`engine.time_indexed.MAX_TERMS`).
 """
 from __future__ import annotations
 
@@ -38,7 +44,11 @@ from ortools.sat.python import cp_model
 
 from engine.scenario import Scenario
 from engine.simulator import Kitchen, State
-from engine.time_indexed import TimeIndexedModel, scale_factor
+from engine.time_indexed import MAX_TERMS, TimeIndexedModel, estimated_terms, scale_factor
+
+# (task, worker) choices the interval model may hold: 60,000 take about three
+# seconds to build, and CP-SAT proves nothing that size in any useful time.
+MAX_INTERVAL_CHOICES = 60_000
 
 
 @dataclass(frozen=True)
@@ -51,11 +61,12 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Solution:
-    value: float                 # own units: turns (makespan) or points (reward)
+    value: float | None          # own units: turns (makespan) or points (reward); None: no schedule found
     proven: bool                 # CP-SAT proved it optimal
     schedule: list[Assignment]   # tasks started from the given state on, by start tick
     seconds: float
-    bound: float | None = None   # the solver's proven bound on the optimum (== value when proven)
+    bound: float | None = None   # a proven bound on the optimum (== value when proven)
+    note: str = ""               # when not proven: why, in words
 
 
 def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
@@ -72,6 +83,9 @@ def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
         return Solution(_plain(kitchen.value(s)), True, [], time.perf_counter() - t_start)
     if model == "auto":
         model = "ticks" if sc.objective == "reward" else "intervals"
+    why = too_large(kitchen, s, model)
+    if why:
+        return Solution(None, False, [], time.perf_counter() - t_start, trivial_bound(kitchen, s), why)
     model = TimeIndexedModel(kitchen, s) if model == "ticks" else _IntervalModel(kitchen, s)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
@@ -83,13 +97,49 @@ def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
     if status == cp_model.INFEASIBLE and sc.objective == "makespan":
         # nothing finishes every order inside the horizon: every play gives `ticks` turns
         return Solution(kitchen.ticks, True, [], seconds)
+    if status == cp_model.MODEL_INVALID:  # a bug in a model, never the user's input
+        raise RuntimeError(f"CP-SAT refused the model: {model.m.validate()}")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Solution(math.nan, False, [], seconds)
+        # UNKNOWN: the time ran out before any schedule; CP-SAT's bound is then
+        # not filled in (it reads 0), so the bound is the trivial one
+        return Solution(None, False, [], seconds, trivial_bound(kitchen, s),
+                        f"no schedule found within {time_limit:g} s")
     schedule = sorted((Assignment(kitchen.task_order[j], j, w, start) for j, w, start in model.schedule(solver)),
                       key=lambda a: (a.start, a.worker, a.task))
     value = model.value_of(solver)
     bound = model.bound_of(solver)
-    return Solution(_plain(value), status == cp_model.OPTIMAL, schedule, seconds, _plain(bound))
+    if not math.isfinite(bound):
+        bound = trivial_bound(kitchen, s)
+    proven = status == cp_model.OPTIMAL
+    return Solution(_plain(value), proven, schedule, seconds, _plain(bound),
+                    "" if proven else f"optimality not proven within {time_limit:g} s")
+
+
+def too_large(kitchen: Kitchen, s: State | None = None, model: str = "auto") -> str:
+    """Why the model of this round (from `s`, default the start) is too large
+    to build, or "". Cheap: it counts, it builds nothing."""
+    s = s if s is not None else kitchen.initial_state()
+    if model == "auto":
+        model = "ticks" if kitchen.scenario.objective == "reward" else "intervals"
+    if model == "ticks":
+        terms = estimated_terms(kitchen, s, stop_above=MAX_TERMS)
+        if terms > MAX_TERMS:
+            return (f"the round is too large for the exact solver (more than {MAX_TERMS:,} terms in "
+                    "the time-indexed model, which grows with the square of the horizon)")
+        return ""
+    todo = sum(1 for j in range(kitchen.n_tasks) if s.task_end[j] < 0)
+    if todo * kitchen.n_workers > MAX_INTERVAL_CHOICES:
+        return (f"the round is too large for the exact solver ({todo:,} tasks x {kitchen.n_workers} workers "
+                f"to choose from; at most {MAX_INTERVAL_CHOICES:,})")
+    return ""
+
+
+def trivial_bound(kitchen: Kitchen, s: State) -> float:
+    """A bound no play can beat, for when the solver has none: one more turn
+    (makespan), or every dish's reward with no waiting (reward)."""
+    if kitchen.scenario.objective == "makespan":
+        return s.tick + 1
+    return float(sum(max(0, r) for r in kitchen.order_reward))
 
 
 def _plain(v: float):
@@ -287,19 +337,26 @@ def replay(kitchen: Kitchen, schedule: Iterable[Assignment], state: State | None
 
 
 # -- stochastic rounds and the cache ----------------------------------------------
-def clairvoyant_bound(scenario: Scenario, seeds: Iterable[int], time_limit: float = 60) -> dict:
+def clairvoyant_bound(scenario: Scenario, seeds: Iterable[int], time_limit: float = 60,
+                      progress: bool = False) -> dict:
     """Mean optimum with the noise revealed: what a player who knew every
     arrival and every slow task in advance could reach; no policy does better
     on average. A seed whose optimum is not proven in `time_limit` counts with
     the solver's bound instead, which keeps the mean a valid bound (only a
-    looser one); "proven" says how many seeds were solved exactly."""
+    looser one); "proven" says how many seeds were solved exactly.
+    `progress`: a bar over the seeds on standard error (each may take the whole time limit)."""
     seeds = list(seeds)
     values, proven = [], 0
+    if progress:
+        from tqdm import tqdm
+        # disable=None: no bar when standard error is not a terminal, so logs and
+        # captured output hold the result, not hundreds of carriage-return redraws
+        seeds = tqdm(seeds, desc=f"solve {scenario.key}", unit="seed", disable=None, leave=False)
     for seed in seeds:
         sol = solve(Kitchen(scenario, seed), time_limit=time_limit)
         values.append(sol.value if sol.proven else sol.bound)
         proven += sol.proven
-    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "seeds": len(seeds),
+    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "seeds": len(values),
             "proven": proven}
 
 
@@ -329,4 +386,4 @@ def optimal_value(scenario: Scenario, time_limit: float = 120) -> float | None:
 
 
 __all__ = ["Assignment", "Solution", "solve", "replay", "decisions_from", "clairvoyant_bound",
-           "optimal_value"]
+           "optimal_value", "too_large", "trivial_bound"]

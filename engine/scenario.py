@@ -7,10 +7,12 @@ sees exactly where, and nothing else happens.
 from __future__ import annotations
 
 import hashlib
-import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from engine import scenario_limits as limits
+from engine.scenario_limits import TableReader, one_line, shown
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "resources" / "scenarios"
 
@@ -29,9 +31,10 @@ class ScenarioError(ValueError):
     """A scenario file that cannot be used; the message says where and why."""
 
     def __init__(self, file: str, place: str, problem: str):
-        self.file, self.place, self.problem = file, place, problem
-        where = f"{file}: {place}: " if place else f"{file}: "
-        super().__init__(where + problem)
+        # every part on one line: a quoted key or a file name may hold a newline
+        self.file, self.place, self.problem = one_line(file, 300), one_line(place, 300), one_line(problem)
+        where = f"{self.file}: {self.place}: " if place else f"{self.file}: "
+        super().__init__(where + self.problem)
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,12 @@ def resolve_path(name_or_path: str | Path) -> Path:
 def load_scenario(name_or_path: str | Path) -> Scenario:
     path = resolve_path(name_or_path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:  # never more than a scenario can hold, whatever the file is
+            data = f.read(limits.MAX_FILE_BYTES + 1)
+        if len(data) > limits.MAX_FILE_BYTES:
+            raise ScenarioError(str(path), "", f"too large to be a kitchen scenario (a scenario file "
+                                f"has at most {limits.MAX_FILE_BYTES:,} bytes)")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ScenarioError(str(path), "", "file not found") from None
     except (OSError, UnicodeDecodeError) as e:
@@ -140,59 +148,18 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     return _Parser(file).parse(text)
 
 
-class _Parser:
+class _Parser(TableReader):
     def __init__(self, file: str):
         self.file = file
 
     def fail(self, place: str, problem: str):
         raise ScenarioError(self.file, place, problem)
 
-    # -- typed getters ---------------------------------------------------
-    def _int(self, table: dict, key: str, place: str, default=None, minimum=None):
-        if key not in table:
-            if default is None:
-                self.fail(place, f"missing required key '{key}'")
-            return default
-        v = table[key]
-        if isinstance(v, bool) or not isinstance(v, int):
-            self.fail(f"{place}.{key}", f"must be a whole number, not {v!r}")
-        if minimum is not None and v < minimum:
-            self.fail(f"{place}.{key}", f"must be >= {minimum}, not {v}")
-        return v
-
-    def _num(self, table: dict, key: str, place: str, default, lo=None, hi=None):
-        v = table.get(key, default)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            self.fail(f"{place}.{key}", f"must be a number, not {v!r}")
-        if (lo is not None and v < lo) or (hi is not None and v > hi):
-            self.fail(f"{place}.{key}", f"must be between {lo} and {hi}, not {v}")
-        return v
-
-    def _str(self, table: dict, key: str, place: str, default=None):
-        if key not in table:
-            if default is None:
-                self.fail(place, f"missing required key '{key}'")
-            return default
-        v = table[key]
-        if not isinstance(v, str) or not v.strip():
-            self.fail(f"{place}.{key}", f"must be a non-empty text, not {v!r}")
-        return v
-
-    def _keys(self, table, allowed: set[str], place: str):
-        if not isinstance(table, dict):
-            self.fail(place, "must be a table")
-        for k in table:
-            if k not in allowed:
-                self.fail(f"{place}.{k}", f"unknown key '{k}' (allowed: {', '.join(sorted(allowed))})")
-
-    def _array_of_tables(self, doc: dict, key: str) -> list[dict]:
-        v = doc.get(key, [])
-        if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
-            self.fail(key, f"must be an array of tables ([[{key}]])")
-        return v
-
     # -- the file ----------------------------------------------------------
     def parse(self, text: str) -> Scenario:
+        too_much = limits.text_problem(text)
+        if too_much:
+            self.fail(*too_much)
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
@@ -203,23 +170,26 @@ class _Parser:
         sc = doc["scenario"]
         self._keys(sc, SCENARIO_KEYS, "scenario")
         name = self._str(sc, "name", "scenario")
-        ticks = self._int(sc, "ticks", "scenario", minimum=1)
+        ticks = self._int(sc, "ticks", "scenario", minimum=1, maximum=limits.MAX_TICKS,
+                          limit=f"the horizon is at most {limits.MAX_TICKS} ticks")
         seconds = self._num(sc, "seconds_per_tick", "scenario", 4, lo=0, hi=3600)
         objective = self._str(sc, "objective", "scenario", "makespan")
         if objective not in ("makespan", "reward"):
             self.fail("scenario.objective", f"must be 'makespan' or 'reward', not {objective!r}")
-        wait_cost = self._num(sc, "wait_cost", "scenario", 0, lo=0)
+        wait_cost = self._num(sc, "wait_cost", "scenario", 0, lo=0, hi=limits.MAX_WAIT_COST)
         show = sc.get("show_durations", False)
         if not isinstance(show, bool):
             self.fail("scenario.show_durations", f"must be true or false, not {show!r}")
-        handover = self._int(sc, "handover", "scenario", 0, minimum=0)
-        max_open = self._int(sc, "max_open_orders", "scenario", 0, minimum=0)
+        handover = self._int(sc, "handover", "scenario", 0, minimum=0, maximum=limits.MAX_TICKS,
+                             limit=f"the handover is at most {limits.MAX_TICKS} ticks (the longest horizon)")
+        max_open = self._int(sc, "max_open_orders", "scenario", 0, minimum=0, maximum=limits.MAX_ORDERS,
+                             limit=f"a round has at most {limits.MAX_ORDERS} orders")
 
         recipes = self._recipes(doc)
         used_types = {t for r in recipes.values() for t in r.types.values()}
         workers = self._workers(doc, used_types)
         orders = self._orders(doc, recipes, ticks)
-        arrivals = self._arrivals(doc, recipes, ticks)
+        arrivals = self._arrivals(doc, recipes, ticks, len(orders))
         if not orders and not arrivals:
             self.fail("orders", "the scenario needs at least one [[orders]] or [[arrivals]] entry")
         slow_prob = 0.0
@@ -240,13 +210,21 @@ class _Parser:
             self.fail("recipes", "the scenario needs at least one recipe ([recipes.<dish>])")
         if not isinstance(raw, dict):
             self.fail("recipes", "must be a table of recipes ([recipes.<dish>])")
+        if len(raw) > limits.MAX_RECIPES:
+            self.fail("recipes", f"a kitchen has at most {limits.MAX_RECIPES} recipes, not {len(raw):,}")
         out = {}
         for dish, r in raw.items():
             place = f"recipes.{dish}"
+            self._name_length(place, dish)
             self._keys(r, RECIPE_KEYS, place)
             tasks = r.get("tasks")
             if not isinstance(tasks, list) or not tasks or not all(isinstance(t, str) and t for t in tasks):
                 self.fail(f"{place}.tasks", "must be a non-empty list of task names")
+            if len(tasks) > limits.MAX_TASKS_PER_RECIPE:
+                self.fail(f"{place}.tasks", f"a recipe has at most {limits.MAX_TASKS_PER_RECIPE} tasks, "
+                          f"not {len(tasks):,}")
+            for t in tasks:
+                self._name_length(f"{place}.tasks", t)
             if len(set(tasks)) != len(tasks):
                 self.fail(f"{place}.tasks", "names a task twice (name repeats chop2, chop3, ... with a types table)")
             types_raw = r.get("types", {})
@@ -257,6 +235,7 @@ class _Parser:
                     self.fail(f"{place}.types.{t}", f"unknown task '{t}' (tasks: {', '.join(tasks)})")
                 if not isinstance(ty, str) or not ty:
                     self.fail(f"{place}.types.{t}", "must be a task type name")
+                self._name_length(f"{place}.types.{t}", ty)
             types = {t: types_raw.get(t, t) for t in tasks}
             after_raw = r.get("after", {})
             if not isinstance(after_raw, dict):
@@ -270,9 +249,12 @@ class _Parser:
                 for p in pre:
                     if p not in tasks:
                         self.fail(f"{place}.after.{t}", f"unknown task '{p}' (tasks: {', '.join(tasks)})")
+                if len(set(pre)) != len(pre):
+                    self.fail(f"{place}.after.{t}", "names a task twice")
                 after[t] = tuple(pre)
             self._check_acyclic(place, tasks, after)
-            reward = self._int(r, "reward", place, 10)
+            reward = self._int(r, "reward", place, 10, minimum=-limits.MAX_REWARD, maximum=limits.MAX_REWARD,
+                               limit=f"a dish's reward is at most {limits.MAX_REWARD} points")
             out[dish] = Recipe(dish, tuple(tasks), types, {t: after.get(t, ()) for t in tasks}, reward)
         return out
 
@@ -297,6 +279,8 @@ class _Parser:
         raw = self._array_of_tables(doc, "workers")
         if not raw:
             self.fail("workers", "the scenario needs at least one worker ([[workers]])")
+        if len(raw) > limits.MAX_WORKERS:
+            self.fail("workers", f"a kitchen has at most {limits.MAX_WORKERS} workers, not {len(raw):,}")
         out, names = [], set()
         for i, w in enumerate(raw):
             place = f"workers[{i}]"
@@ -311,7 +295,11 @@ class _Parser:
                 if k in ("name", "role"):
                     continue
                 if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                    self.fail(f"{place}.{k}", f"duration must be a whole number >= 1, not {v!r}")
+                    self.fail(f"{place}.{k}", f"duration must be a whole number >= 1, not {shown(v)}")
+                if v > limits.MAX_TICKS:
+                    # not the round's own horizon: a duration past it is how a test says "cannot finish"
+                    self.fail(f"{place}.{k}", f"a duration is at most {limits.MAX_TICKS} ticks (the longest "
+                              f"horizon), not {shown(v)}")
                 if k not in used_types:
                     self.fail(f"{place}.{k}", f"unknown task type '{k}' (types used by recipes: "
                               f"{', '.join(sorted(used_types))})")
@@ -333,13 +321,20 @@ class _Parser:
             at = self._int(o, "at", place, 0, minimum=0)
             if at >= ticks:
                 self.fail(f"{place}.at", f"order arrives at tick {at}, at or after the horizon ({ticks} ticks)")
-            count = self._int(o, "count", place, 1, minimum=1)
+            room = limits.MAX_ORDERS - len(out)
+            count = self._int(o, "count", place, 1, minimum=1, maximum=room,
+                              limit=f"a round has at most {limits.MAX_ORDERS} orders"
+                                    + (f" ({len(out)} before this entry)" if out else ""))
             out.extend(Order(dish, at) for _ in range(count))
         return tuple(out)
 
-    def _arrivals(self, doc, recipes, ticks) -> tuple[Arrival, ...]:
+    def _arrivals(self, doc, recipes, ticks, n_orders) -> tuple[Arrival, ...]:
         out = []
-        for i, a in enumerate(self._array_of_tables(doc, "arrivals")):
+        expected = float(n_orders)  # orders of a round, counting the arrivals' expected number
+        entries = self._array_of_tables(doc, "arrivals")
+        if len(entries) > limits.MAX_ARRIVALS:
+            self.fail("arrivals", f"at most {limits.MAX_ARRIVALS} [[arrivals]] entries, not {len(entries):,}")
+        for i, a in enumerate(entries):
             place = f"arrivals[{i}]"
             self._keys(a, ARRIVAL_KEYS, place)
             dish = self._str(a, "dish", place)
@@ -356,5 +351,9 @@ class _Parser:
                 self.fail(f"{place}.until", f"arrivals run until tick {until}, after the horizon ({ticks} ticks)")
             if until <= start:
                 self.fail(f"{place}.until", f"must be after 'from' ({start}), not {until}")
+            expected += rate * (until - start)
+            if expected > limits.MAX_ORDERS:
+                self.fail(f"{place}.rate", f"a round has at most {limits.MAX_ORDERS} orders, and {shown(rate)} "
+                          f"per tick from tick {start} to {until} gives more (with the orders before it)")
             out.append(Arrival(dish, float(rate), start, until))
         return tuple(out)

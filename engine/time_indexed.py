@@ -10,6 +10,40 @@ from ortools.sat.python import cp_model
 from engine.simulator import Kitchen, State
 
 
+# Terms (variable occurrences in constraints) the model may hold: built at
+# about a million a second, so three million is three seconds before CP-SAT
+# even starts. The precedence and "served by" constraints make the count grow
+# with the square of the horizon, which is why `solve` asks first.
+MAX_TERMS = 3_000_000
+
+
+def estimated_terms(k: Kitchen, s: State, stop_above: int = MAX_TERMS) -> int:
+    """About how many terms `TimeIndexedModel(k, s)` would hold, counted the
+    way the model is built (within a few percent); counting stops once it
+    passes `stop_above`, so a huge round costs no more to reject than a small one."""
+    H, t0, h = k.ticks, s.tick, k.handover
+    span = max(0, H - t0)
+    starts = [0] * k.n_tasks  # start variables x[j, w, t] per task
+    total = 0
+    for j in range(k.n_tasks):
+        o = k.task_order[j]
+        if s.task_end[j] >= 0 or s.order_served[o] >= 0:
+            continue
+        first = s.order_entered[o] if s.order_entered[o] >= 0 else max(k.order_at[o], t0 + 1)
+        for w in range(k.n_workers):
+            d = k.duration[w][j]
+            n = max(0, H - d + 1 - max(t0, s.worker_free[w], first))
+            starts[j] += n
+            total += n * (d + h + 1)                             # busy ticks, one per task
+        # "served by", entry and precedence: over the span, a term for each start
+        # before the tick (about half of them), in each constraint the task is in
+        total += span * starts[j] * (1 + (k.max_open > 0)) // 2
+        total += span * sum(starts[j] + starts[p] for p in k.task_preds[j]) // 2
+        if total > stop_above:
+            return total
+    return total + span * k.n_orders * (2 + (k.max_open > 0))
+
+
 def scale_factor(wait_cost: float) -> int:
     """Smallest factor that makes rewards and the wait cost whole numbers, as
     CP-SAT needs integers (wait_cost = 0.5 -> 2)."""
