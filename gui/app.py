@@ -7,12 +7,30 @@ from __future__ import annotations
 
 import sys
 
+from engine.cli_support import CommandError
+
+
+class NoDisplay(CommandError):
+    """No window can open here (no display, or a library Qt needs is missing)."""
+
 
 def make_app():
-    from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication
+    """The QApplication (the existing one if any). Raises NoDisplay, one line,
+    where Qt would abort the process instead."""
+    from gui.display import display_problem
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError as e:
+        raise CommandError(f"the app needs PySide6, which cannot be loaded: {e}") from None
+    app = QApplication.instance()
+    if app is None:
+        problem = display_problem()
+        if problem:
+            raise NoDisplay(problem)
+        app = QApplication(sys.argv[:1])
+    from PySide6.QtGui import QFont
+
     app.setApplicationName("Kitchen Coach")
     app.setOrganizationName("kitchen-coach")
     font = QFont(app.font())
