@@ -123,6 +123,7 @@ def test_export_errors_are_one_line(tmp_path, capsys):
     code, err = run("export", "--db", f"sqlite:///{notes}", "--out", str(tmp_path / "x.csv"))
     assert code == 2 and "not a SQLite database" in err
     db = f"sqlite:///{tmp_path / 'r.db'}"
+    open_store(db).close()  # export only reads: the database must exist
     code, err = run("export", "--db", db, "--out", str(tmp_path / "x.csv"), "--trainee", "nobody")
     assert code == 2 and "no trainee named 'nobody'" in err
     code, err = run("export", "--db", db, "--out", str(tmp_path / "no" / "x.csv"))

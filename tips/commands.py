@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine.cli_support import CommandError, emit_json, positive_float, positive_int
+from engine.cli_support import (CommandError, db_argument, emit_json, positive_float, positive_int,
+                                supervisor_password)
 from engine.scenario import load_scenario
 
 
@@ -12,7 +13,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tips", help="the rule list mined from the expert, and a trainee's top tips")
     p.add_argument("scenario", help="a scenario file or the name of a bundled one")
     p.add_argument("--trainee", help="name of a trainee whose stored rounds the top tips come from")
-    p.add_argument("--db", help="records database URL (default: KITCHEN_COACH_DB or the file in your data folder)")
+    # dest differs from the top-level --db so `kitchen-coach --db X tips ...` is not overwritten
+    p.add_argument("--db", dest="records_db", metavar="URL",
+                   help="records database URL (default: KITCHEN_COACH_DB or the file in your data folder)")
+    p.add_argument("--password", help="the supervisor password, for a trainee's tips (or set "
+                                      "KITCHEN_COACH_SUPERVISOR_PASSWORD); not needed while the database has no supervisor")
     p.add_argument("--recent", type=positive_int, default=3, help="rounds of the trainee's past to look at (default 3)")
     p.add_argument("--top", type=positive_int, default=3, help="how many top tips (default 3)")
     p.add_argument("--minutes", type=positive_float, default=3.0,
@@ -48,22 +53,39 @@ def _expert_and_rules(scenario, minutes):
     return expert, rules_for(scenario, expert), scorer_for(expert)
 
 
+def _records(args):
+    """The records the top tips come from: None unless --db or --trainee asks
+    for them. Only read, so the database must exist; a trainee's rounds are
+    supervisor-only once the database has a supervisor."""
+    db = db_argument(args)
+    if db is None and args.trainee is None:
+        return None
+    from engine.records.access import supervisor_gate
+    from engine.records.store import StoreError, open_store
+
+    try:
+        store = open_store(db, create=False)
+    except StoreError as e:
+        raise CommandError(str(e)) from None
+    try:
+        if args.trainee is not None:
+            supervisor_gate(store, supervisor_password(args), f"{args.trainee}'s tips")
+    except StoreError as e:
+        store.close()
+        raise CommandError(str(e)) from None
+    return store
+
+
 def cmd_tips(args) -> int:
     from tips.coach import top_tips_for
     from tips.gains import tip_table
 
     sc = load_scenario(args.scenario)
-    if args.trainee and not args.trainee.strip():
+    if args.trainee is not None and not args.trainee.strip():
         raise CommandError("--trainee needs a name")
-    expert, mined, scorer = _expert_and_rules(sc, args.minutes)
-    store = None
-    if args.db or args.trainee:
-        from engine.records.store import StoreError, open_store
-        try:
-            store = open_store(args.db)
-        except StoreError as e:
-            raise CommandError(str(e)) from None
+    store = _records(args)  # before mining, so a wrong --db or password is said at once
     try:
+        expert, mined, scorer = _expert_and_rules(sc, args.minutes)
         top = top_tips_for(sc, mined, scorer, store, args.trainee, args.recent, args.top)
     finally:
         if store is not None:

@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from engine.cli_support import CommandError
+from engine.cli_support import CommandError, db_argument, emit_json, supervisor_password
 
 POLICIES = ("random", "greedy", "dispatch", "expert")
 
@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--expert", metavar="FILE.pt",
                    help="expert that scores (and plays, with --policy expert); default: the shipped one")
+    p.add_argument("--json", action="store_true", help="print the stored round as one JSON object")
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("export", help="write every stored decision as one CSV row (tidy data)")
@@ -29,18 +30,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)")
     p.add_argument("--out", required=True, metavar="FILE.csv")
     p.add_argument("--trainee", metavar="NAME", help="only this trainee's decisions")
+    p.add_argument("--password", help="the supervisor password (or set KITCHEN_COACH_SUPERVISOR_PASSWORD); "
+                                      "not needed while the database has no supervisor")
+    p.add_argument("--json", action="store_true", help="print what was written as one JSON object")
     p.set_defaults(func=cmd_export)
 
 
-def _db(args) -> str | None:
-    return getattr(args, "records_db", None) or getattr(args, "db", None)
-
-
-def _open(args):
+def _open(args, create: bool = True):
     from engine.records.store import StoreError, open_store
 
     try:
-        return open_store(_db(args))
+        return open_store(db_argument(args), create=create)
     except StoreError as e:
         raise CommandError(str(e)) from None
 
@@ -80,29 +80,54 @@ def cmd_play(args) -> int:
         raise CommandError(str(e)) from None
     finally:
         store.close()
+    seconds = time.perf_counter() - t0
+    if args.json:
+        emit_json({"id": info.id, "person": info.person, "scenario": info.scenario, "seed": info.seed,
+                   "policy": info.policy, "value": info.value, "turns": info.turns, "served": info.served,
+                   "decisions": info.decisions, "total_regret": info.total_regret, "optimum": info.optimum,
+                   "finished": info.finished, "db": store.url, "seconds": round(seconds, 3)})
+        return 0
     unit = "turns" if scenario.objective == "makespan" else "points"
     regret = "" if info.total_regret is None else f", total regret {info.total_regret:.2f} {unit}"
     print(f"{info.person}: {scenario.name} (seed {info.seed}) with the {args.policy} policy: "
           f"{info.value:g} {unit}, {info.served} served, {info.decisions} decisions{regret} "
-          f"-- stored as round {info.id} in {store.url} ({time.perf_counter() - t0:.1f} s)")
+          f"-- stored as round {info.id} in {store.url} ({seconds:.1f} s)")
     return 0
 
 
 def cmd_export(args) -> int:
-    from engine.records.export import write_csv
+    from engine.records.access import supervisor_gate
+    from engine.records.export import COLUMNS, export_rows, write_rows
+    from engine.records.store import StoreError
 
     out = Path(args.out)
+    if out.is_dir():
+        raise CommandError(f"cannot write {out}: it is a folder; name a file such as {out / 'decisions.csv'}")
     if not out.parent.is_dir():
         raise CommandError(f"cannot write {out}: folder {out.parent} does not exist")
-    store = _open(args)
+    store = _open(args, create=False)  # an export only reads: a mistyped path must not become a new database
     try:
+        what = f"{args.trainee}'s decisions" if args.trainee is not None else "every trainee's decisions"
+        try:
+            supervisor_gate(store, supervisor_password(args), what)
+        except StoreError as e:
+            raise CommandError(str(e)) from None
         if args.trainee is not None and store.find_person(args.trainee) is None:
             raise CommandError(f"no trainee named {args.trainee!r} in {store.url}")
+        people: set[str] = set()
+
+        def rows():  # counts whose decisions went into the file as they stream past
+            for row in export_rows(store, args.trainee):
+                people.add(row["trainee"])
+                yield row
         try:
-            n = write_csv(store, out, args.trainee)
+            n = write_rows(out, COLUMNS, rows())
         except OSError as e:
-            raise CommandError(f"cannot write {out}: {e.strerror}") from None
+            raise CommandError(f"cannot write {out}: {e.strerror or e}") from None
     finally:
         store.close()
-    print(f"wrote {n} decision(s) to {out}")
+    if args.json:
+        emit_json({"out": str(out), "rows": n, "trainees": len(people), "db": store.url})
+    else:
+        print(f"wrote {n} decision(s) to {out}")
     return 0

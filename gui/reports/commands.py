@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from engine.cli_support import CommandError, emit_json
+from engine.cli_support import CommandError, db_argument, emit_json, supervisor_password
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,30 +26,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("supervisor", help="open the supervisor's desk: trainees, replays, progress, reports")
     p.add_argument("--db", dest="records_db", metavar="URL",
                    help="database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)")
+    p.add_argument("--json", action="store_true", help="when the desk closes, print who used it as one JSON object")
     p.set_defaults(func=cmd_supervisor)
 
 
-def _open(args):
+def _open(args, create: bool):
     from engine.records.store import StoreError, open_store
 
     try:
-        return open_store(getattr(args, "records_db", None) or getattr(args, "db", None))
+        return open_store(db_argument(args), create=create)
     except StoreError as e:
         raise CommandError(str(e)) from None
 
 
 def cmd_report(args) -> int:
-    from gui.reports.export import PASSWORD_ENV, ReportError, export_report, report_format, require_report_access
+    from gui.reports.export import ReportError, export_report, report_format, require_report_access
 
     out = Path(args.out)
     try:
         report_format(out)
     except ReportError as e:
         raise CommandError(str(e)) from None
-    store = _open(args)
+    store = _open(args, create=False)  # a report only reads: a mistyped path must not become a new database
     try:
         t0 = time.perf_counter()
-        require_report_access(store, args.password or os.environ.get(PASSWORD_ENV))
+        require_report_access(store, supervisor_password(args))
         done = export_report(store, out, args.trainee.strip() if args.trainee else None)
     except ReportError as e:
         raise CommandError(str(e)) from None
@@ -66,17 +67,21 @@ def cmd_report(args) -> int:
 
 
 def cmd_supervisor(args) -> int:
+    from engine.records.database import ENV_VAR
     from gui.app import make_app
     from gui.supervisor.window import open_desk
 
-    app = make_app()
-
-    store = _open(args)
+    # A database named on the command line or in KITCHEN_COACH_DB must exist (a
+    # typo would open an empty desk); the default one in the data folder may be
+    # new, so a supervisor can be set up before any trainee has played.
+    store = _open(args, create=db_argument(args) is None and not os.environ.get(ENV_VAR))
     try:
+        app = make_app()
         window = open_desk(store)
-        if window is None:
-            return 1
-        return app.exec()
+        name = window.supervisor.name if window is not None else None
+        rc = 1 if window is None else app.exec()
     finally:
         store.close()
-
+    if args.json:  # printed once the desk has closed (or the password dialog was cancelled)
+        emit_json({"db": store.url, "opened": window is not None, "supervisor": name})
+    return rc
