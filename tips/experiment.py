@@ -105,8 +105,14 @@ def pool(*cell_maps: dict[str, TipStat]) -> dict[str, TipStat]:
 
 def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentSettings,
                    progress: bool = True) -> dict:
+    from tqdm import tqdm
+
     threshold = good_threshold(scorer, scenario)
-    say = (lambda msg: print(msg, file=sys.stderr, flush=True)) if progress else (lambda msg: None)
+    # The bar shows on a terminal only (disable=None); the per-round lines go
+    # above it there and alone into a log, as before.
+    bar = tqdm(total=len(CONDITIONS) * s.rounds * s.trainees, desc=f"experiment {scenario.key}", unit="round",
+               file=sys.stderr, disable=None if progress else True, leave=False)
+    say = (lambda msg: bar.write(msg, file=sys.stderr)) if progress else (lambda msg: None)
     say(f"experiment: calibrating population tips on {scenario.key}")
     calibration = {st.tip.key: st for st in population_stats(scenario, mined, scorer, s)}
     population = population_tips(mined, calibration, s.tips_per_round)
@@ -124,6 +130,7 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
         pooled: list[tuple[PlayedRound, list[Tip]]] = []
         pop_tips = population
         rows = {"suboptimal_pct": [], "mean_value": [], "tips_shown": []}
+        bar.set_postfix_str(cond)
         for r in range(s.rounds):
             kitchen = round_kitchen(scenario, s.seed, r)
             bad = total = 0
@@ -138,6 +145,7 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
                 else:
                     tips = coach.choose()
                 rnd = play(t, kitchen, tips)
+                bar.update()
                 for _, _, regret_w in rnd.worker_decisions(scorer):
                     total += 1
                     bad += regret_w > threshold
@@ -158,6 +166,7 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
             say(f"experiment: {cond:12s} round {r + 1}/{s.rounds}: {rows['suboptimal_pct'][-1]:.1f}% suboptimal, "
                 f"mean {rows['mean_value'][-1]:.2f}")
         out[cond] = rows
+    bar.close()
     return {"conditions": out, "threshold": threshold, "trainees": s.trainees, "rounds": s.rounds,
             "habits": [h.label for h in (s.habits if s.habits is not None else worst_habits(scenario))]}
 
