@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from types import SimpleNamespace
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 
 from engine.scenario import load_scenario
@@ -35,8 +35,13 @@ class _StoreOpener(QObject):
         threading.Thread(target=work, name="kitchen-coach store", daemon=True).start()
 
 
+# how often an idle app looks whether its database's log is still the one on disk
+LOG_CHECK_MS = 2000
+
+
 class MainWindow(QMainWindow):
     storeReady = Signal()
+    storeNotice = Signal(str)  # from any thread that commits; shown on the GUI thread
 
     def __init__(self, db: str | None = None, settings_path: Path | None = None,
                  scorer_factory=shipped_scorer, seed: int | None = None):
@@ -82,6 +87,13 @@ class MainWindow(QMainWindow):
         self._opener = _StoreOpener(self)
         self._opener.opened.connect(self._store_opened)
         self._opener.open(database_url(self.cli_db, self.settings))
+        self.storeNotice.connect(self._store_notice)
+        # commits check the log themselves; this catches a deletion while nothing is
+        # written, before the next commit has to be rescued (engine/records/wal_watch.py)
+        self._log_check = QTimer(self)
+        self._log_check.setInterval(LOG_CHECK_MS)
+        self._log_check.timeout.connect(lambda: self.store is not None and self.store.check_log())
+        self._log_check.start()
 
     # -- screens built on first use (keeps start-up quick) ----------------------------
     @property
@@ -112,6 +124,8 @@ class MainWindow(QMainWindow):
         if self.store is not None:
             self.store.close()
         self.store, self.store_error = store, error
+        if store is not None:
+            store.on_notice = self.storeNotice.emit
         self.training_sessions = {}
         self.start_screen.records_ready = True
         if store is None:
@@ -128,6 +142,10 @@ class MainWindow(QMainWindow):
         if self.start_screen.current_scenario():
             self._preload_expert(self.start_screen.current_scenario())
         self.storeReady.emit()
+
+    def _store_notice(self, message: str) -> None:
+        self.start_screen.show_status(f"Records: {message}")
+        self.statusBar().showMessage(message)
 
     def _trainee_changed(self, name: str) -> None:
         self.trainee = name or None
@@ -174,7 +192,12 @@ class MainWindow(QMainWindow):
         seed = self.fixed_seed if self.fixed_seed is not None else (secrets.randbelow(2**31) if scenario.stochastic else 0)
         round_id = None
         if self.store is not None:
-            round_id = self.store.start_round(self._training_session(trainee), scenario, seed)
+            from engine.records.store import StoreError
+            try:
+                round_id = self.store.start_round(self._training_session(trainee), scenario, seed)
+            except StoreError as e:  # e.g. the supervisor's name typed as a trainee's
+                self.start_screen.show_status(str(e))
+                return
         model = RoundModel(Kitchen(scenario, seed))
         model.skip_dead_ticks()
         self._play(trainee, key, scenario, model, round_id)

@@ -78,7 +78,7 @@ def test_person_is_get_or_create_and_keeps_role(store):
     assert store.person(" ada ") == a
     assert a.role == "trainee" and not a.has_password
     sup = store.person("grace", "supervisor")
-    assert store.person("grace").role == "supervisor"
+    assert store.person("grace", "supervisor") == sup and sup.role == "supervisor"
     assert [p.name for p in store.people()] == ["ada", "grace"]
     assert [p.name for p in store.people("trainee")] == ["ada"]
     with pytest.raises(StoreError):

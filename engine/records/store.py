@@ -10,21 +10,22 @@ engine returned.
 """
 from __future__ import annotations
 
-import functools
+import sys
 import threading
 from datetime import datetime
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from sqlalchemy import Engine, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from engine.records import replay as rp
-from engine.records.database import StoreError, connect
-from engine.records.models import (ROLES, SUPERVISOR, TRAINEE, Decision, ExpertFile, Person, Round,
-                                   ScenarioFile, TipShown, TrainingSession, utcnow)
-from engine.records.passwords import hash_password, verify_password
+from engine.records.commits import commits
+from engine.records.database import StoreError, connect, reopen, sqlite_file
+from engine.records.models import Decision, ExpertFile, Person, Round, ScenarioFile, TipShown, TrainingSession, utcnow
+from engine.records.people import People
+from engine.records.unique_rows import get_or_create
 from engine.records.views import DecisionInfo, PersonRef, RoundInfo, RoundRecord, SessionRef, TipInfo
+from engine.records.wal_watch import WalWatch, save_log
 from engine.scenario import Scenario
 from engine.simulator import Kitchen, State
 
@@ -41,17 +42,25 @@ def open_store(url: str | None = None, *, upgrade: bool = True, create: bool = T
     return Store(connect(url, upgrade=upgrade, create=create))
 
 
+SCENARIO_NAME_LENGTH = ScenarioFile.__table__.c.name.type.length
+
+
 def _id(x) -> int:
     return x if isinstance(x, int) else x.id
 
 
-class Store:
+class Store(People):
     def __init__(self, engine: Engine):
         self.engine = engine
         self.url = engine.url.render_as_string(hide_password=True)
         self.Session = sessionmaker(engine, expire_on_commit=False)
         self._kitchens: dict[int, Kitchen] = {}
         self._lock = threading.Lock()
+        path = sqlite_file(engine)
+        self._wal = WalWatch(path) if path is not None else None
+        self._reopening = threading.Lock()
+        # one line for the person at the keyboard; the app shows it, commands print it
+        self.on_notice: Callable[[str], None] | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -62,96 +71,54 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    # -- people and access ----------------------------------------------------
-    def person(self, name: str, role: str = TRAINEE) -> PersonRef:
-        """Get or create. `role` only applies when the person is new."""
-        name = name.strip()
-        if not name:
-            raise StoreError("a person needs a name")
-        if role not in ROLES:
-            raise StoreError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-        try:
-            with self.Session.begin() as s:
-                p = s.scalar(select(Person).where(Person.name == name))
-                if p is None:
-                    p = Person(name=name, role=role)
-                    s.add(p)
-                    s.flush()
-                return _person_ref(p)
-        except IntegrityError:
-            # another app on the same server created this person a moment ago
-            return self.find_person(name)
-
-    def find_person(self, name: str) -> PersonRef | None:
-        with self.Session.begin() as s:
-            p = s.scalar(select(Person).where(Person.name == name.strip()))
-            return _person_ref(p) if p else None
-
-    def people(self, role: str | None = None) -> list[PersonRef]:
-        with self.Session.begin() as s:
-            q = select(Person).order_by(Person.name)
-            if role:
-                q = q.where(Person.role == role)
-            return [_person_ref(p) for p in s.scalars(q)]
-
-    def set_password(self, person, password: str) -> None:
-        """Make the person a supervisor with this password (stored as scrypt only)."""
-        try:
-            hashed = hash_password(password)
-        except ValueError as e:
-            raise StoreError(str(e)) from None
-        with self.Session.begin() as s:
-            p = s.get(Person, _id(person))
-            if p is None:
-                raise StoreError("no such person")
-            p.password_hash, p.role = hashed, SUPERVISOR
-
-    def check_password(self, person, password: str) -> bool:
-        with self.Session.begin() as s:
-            p = s.get(Person, _id(person)) if not isinstance(person, str) else \
-                s.scalar(select(Person).where(Person.name == person))
-            stored = p.password_hash if p is not None and p.role == SUPERVISOR else None
-        # hash even when there is nothing to compare, so timing does not tell who exists
-        if not stored:
-            verify_password(password, _dummy_hash())
-            return False
-        return verify_password(password, stored)
-
-    def require_supervisor(self, name: str, password: str) -> PersonRef:
-        """The gate for supervisor-only views and exports."""
-        if not self.check_password(name, password):
-            raise StoreError("supervisor name or password is wrong")
-        return self.find_person(name)
+    def check_log(self) -> None:
+        """If another process deleted the write-ahead log this store commits
+        into (wal_watch.py), copy what it holds into the database file and
+        reopen on fresh side files, then say so once. Runs after every commit;
+        the app also calls it while idle."""
+        if self._wal is None or not self._wal.lost():
+            return
+        with self._reopening:
+            if not self._wal.lost():
+                return
+            old = self.engine
+            with old.connect() as c:
+                save_log(c)
+            # every connection on the deleted files closes before one opens on the
+            # new: SQLite shares one -shm mapping among a process's connections
+            old.dispose()
+            self.engine = reopen(old)
+            self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        message = (f"another program deleted the log of {self._wal.database} while this app was writing to it; "
+                   "everything saved was copied into the database, which was reopened")
+        if self.on_notice is not None:
+            self.on_notice(message)
+        else:
+            print(f"kitchen-coach: {message}", file=sys.stderr)
 
     # -- scenarios and experts --------------------------------------------------
+    @commits
     def scenario_id(self, scenario: Scenario) -> int:
-        with self.Session.begin() as s:
-            return self._scenario_row(s, scenario).id
+        for what, text in (("name", scenario.name), ("file name", scenario.key)):
+            if len(text) > SCENARIO_NAME_LENGTH:
+                raise StoreError(f"a scenario's {what} can have at most {SCENARIO_NAME_LENGTH} characters "
+                                 f"to be stored; this one has {len(text)}")
+        return get_or_create(self.Session, ScenarioFile, dict(content_hash=scenario.content_hash),
+                             dict(key=scenario.key, name=scenario.name, text=scenario.text)).id
 
-    def _scenario_row(self, s, scenario: Scenario) -> ScenarioFile:
-        row = s.scalar(select(ScenarioFile).where(ScenarioFile.content_hash == scenario.content_hash))
-        if row is None:
-            row = ScenarioFile(key=scenario.key, name=scenario.name, content_hash=scenario.content_hash,
-                               text=scenario.text)
-            s.add(row)
-            s.flush()
-        return row
-
+    @commits
     def expert(self, scenario: Scenario, file_hash: str, metrics: Mapping | None = None) -> int:
         """Get or create the expert row for a policy file (by its hash); returns its id."""
-        with self.Session.begin() as s:
-            sid = self._scenario_row(s, scenario).id
-            row = s.scalar(select(ExpertFile).where(ExpertFile.scenario_id == sid,
-                                                    ExpertFile.file_hash == file_hash))
-            if row is None:
-                row = ExpertFile(scenario_id=sid, file_hash=file_hash, metrics=dict(metrics or {}))
-                s.add(row)
-                s.flush()
-            elif metrics:
-                row.metrics = dict(metrics)
-            return row.id
+        sid = self.scenario_id(scenario)
+        row = get_or_create(self.Session, ExpertFile, dict(scenario_id=sid, file_hash=file_hash),
+                            dict(metrics=dict(metrics or {})))
+        if metrics and row.metrics != dict(metrics):
+            with self.Session.begin() as s:
+                s.get(ExpertFile, row.id).metrics = dict(metrics)
+        return row.id
 
     # -- sessions and rounds ------------------------------------------------------
+    @commits
     def start_session(self, person, condition: str = "", app_version: str | None = None,
                       started_at: datetime | None = None) -> SessionRef:
         if app_version is None:
@@ -167,13 +134,15 @@ class Store:
             s.flush()
             return SessionRef(row.id, row.person_id, row.started_at, row.condition, row.app_version)
 
+    @commits
     def start_round(self, session, scenario: Scenario, seed: int, expert: int | None = None,
                     policy: str = "human", *, imported: bool = False, source_file: str | None = None,
                     source_hash: str | None = None, started_at: datetime | None = None) -> int:
         """A new round; returns its id. `expert`: an id from `store.expert(...)` or None.
         `started_at` (UTC) for rounds imported from a trace with their own times."""
+        scenario_id = self.scenario_id(scenario)
         with self.Session.begin() as s:
-            row = Round(session_id=_id(session), scenario_id=self._scenario_row(s, scenario).id,
+            row = Round(session_id=_id(session), scenario_id=scenario_id,
                         seed=int(seed), expert_id=expert, policy=policy, imported=imported,
                         source_file=source_file, source_hash=source_hash, started_at=started_at or utcnow())
             s.add(row)
@@ -197,6 +166,7 @@ class Store:
                 self._kitchens[round_id] = k
         return k
 
+    @commits
     def record_decision(self, round_id: int, tick: int, decision: Mapping[int, int] | None,
                         score: Any = None, think_seconds: float | None = None,
                         tips: Iterable = (), wall_time: datetime | None = None) -> None:
@@ -218,6 +188,7 @@ class Store:
             if tip_rows:
                 c.execute(insert(TipShown.__table__), tip_rows)
 
+    @commits
     def set_score(self, round_id: int, tick: int, score: Any) -> None:
         """Attach a score that arrived after its decision was stored (the engine
         thread scores while the round goes on)."""
@@ -238,6 +209,7 @@ class Store:
                     regret=None if sd.get("regret") is None else float(sd["regret"]),
                     per_worker=rp.per_worker_names(k, sd.get("per_worker")), verdict=sd.get("verdict"))
 
+    @commits
     def record_tip(self, round_id: int, tick: int, rule: str, text: str) -> None:
         with self.Session.begin() as s:
             s.add(TipShown(round_id=round_id, tick=int(tick), rule=rule, text=text))
@@ -250,6 +222,7 @@ class Store:
         """Close an unfinished round without playing it out (outcome so far kept)."""
         return self._close(round_id, None, finished=False)
 
+    @commits
     def _close(self, round_id: int, optimum, finished: bool) -> RoundInfo:
         k = self.kitchen(round_id)
         states = rp.fold(k, self._decisions_by_tick(round_id), play_out=finished)
@@ -333,15 +306,6 @@ class Store:
     def export_rows(self, trainee: str | None = None) -> Iterator[dict]:
         from engine.records.export import export_rows
         return export_rows(self, trainee)
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    return hash_password("not a real password")
-
-
-def _person_ref(p: Person) -> PersonRef:
-    return PersonRef(p.id, p.name, p.role, p.password_hash is not None)
 
 
 def _tip_pairs(tips: Iterable) -> Iterator[tuple[str, str]]:

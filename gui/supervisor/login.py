@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
-from engine.records.models import SUPERVISOR, TRAINEE
+from engine.records.access import MIN_PASSWORD_LENGTH
+from engine.records.models import SUPERVISOR
 from engine.records.store import StoreError
 
 
@@ -23,8 +24,9 @@ class LoginDialog(QDialog):
         self.setWindowTitle("Kitchen Coach · supervisor")
         self.setMinimumWidth(420)
         lay = QVBoxLayout(self)
-        intro = QLabel("No supervisor yet: choose the supervisor's name and password. They will be needed "
-                       "to open this desk and to export reports." if self.setup else
+        intro = QLabel("No supervisor yet: choose the supervisor's name and a password of at least "
+                       f"{MIN_PASSWORD_LENGTH} characters. They will be needed to open this desk and to export "
+                       "reports." if self.setup else
                        "The supervisor's desk: trainees' rounds, replays, progress and reports.")
         intro.setWordWrap(True)
         lay.addWidget(intro)
@@ -55,10 +57,10 @@ class LoginDialog(QDialog):
             if self.setup:
                 if pw != self.confirm.text():
                     raise StoreError("the two passwords differ")
-                existing = self.store.find_person(name) if name else None
-                if existing is not None and existing.role == TRAINEE:
-                    raise StoreError(f"{name} is a trainee; choose another name for the supervisor")
-                person = self.store.person(name, SUPERVISOR)
+                # before the person is made: a refused password must not leave a supervisor without one
+                if len(pw) < MIN_PASSWORD_LENGTH:
+                    raise StoreError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+                person = self.store.person(name, SUPERVISOR)  # refuses a trainee's name
                 self.store.set_password(person, pw)
             self.person = self.store.require_supervisor(name, pw)
         except StoreError as e:
