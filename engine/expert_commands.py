@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
+from pathlib import Path
 
 import numpy as np
 
-from engine.cli_support import CommandError, emit_json, positive_float, positive_int
+from engine.cli_support import (CommandError, emit_json, episode_count, fraction, non_negative_float,
+                                positive_float, positive_int, seed, whole_number)
 from engine.scenario import Scenario, load_scenario
+
+# Rollouts per gradient step: the shipped experts use 32 or 64; each holds a kitchen in memory.
+rollout_count = whole_number(1, 4096, "1 to 4096 rollouts")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,14 +24,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", help="a scenario file or the name of a bundled one")
     p.add_argument("--out", required=True, help="where to write the weights (.pt; the .json record goes beside it)")
     p.add_argument("--minutes", type=positive_float, default=5.0, help="time budget (default 5)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--iterations", type=int, default=0,
+    p.add_argument("--seed", type=seed, default=0)
+    p.add_argument("--iterations", type=whole_number(0, 10**9), default=0,
                    help="stop after this many gradient steps instead of at the time budget (reproducible runs)")
-    p.add_argument("--rollouts", type=positive_int, default=32, help="rollouts per gradient step, N (default 32)")
-    p.add_argument("--entropy", type=float, default=0.02, help="entropy bonus at the start (default 0.02)")
+    p.add_argument("--rollouts", type=rollout_count, default=32, help="rollouts per gradient step, N (default 32)")
+    p.add_argument("--entropy", type=non_negative_float, default=0.02, help="entropy bonus at the start (default 0.02)")
     p.add_argument("--entropy-half-life", type=positive_int, default=150,
                    help="iterations over which the entropy bonus halves (default 150)")
-    p.add_argument("--explore", type=float, default=0.5,
+    p.add_argument("--explore", type=fraction, default=0.5,
                    help="fraction of each step's rollouts started after a short random prefix (default 0.5)")
     p.add_argument("--explore-ticks", type=positive_int, default=8,
                    help="longest random prefix, in decision ticks (default 8)")
@@ -37,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--policy", choices=["expert", "random", "greedy", "dispatch"], default="expert")
     p.add_argument("--expert", help="expert weights (.pt); default: the shipped expert of the scenario")
     p.add_argument("--rollout", action="store_true", help="improve the expert by one-agent-at-a-time rollout")
-    p.add_argument("--episodes", type=positive_int, default=1)
+    p.add_argument("--episodes", type=episode_count, default=1)
+    p.add_argument("--seed", type=seed, default=0, help="episode e plays the round of seed SEED + e (default 0)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
 
@@ -63,19 +70,9 @@ def cmd_train(args) -> int:
     from engine.training import Settings, train, training_record
 
     sc = load_scenario(args.scenario)
-    if args.iterations < 0:
-        raise CommandError(f"--iterations must be 0 or more, not {args.iterations}")
-    from pathlib import Path
-    try:  # refuse an unwritable --out before the training budget is spent, not after
-        Path(args.out).resolve().parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise CommandError(f"cannot write {args.out}: {e.strerror or e}") from None
+    check_out(args.out)  # before the training budget is spent, not after
     torch.set_num_threads(1)  # the networks are tiny; more threads only contend with other work
     optimal = known_optimum(sc)
-    if args.entropy < 0:
-        raise CommandError(f"--entropy must be 0 or more, not {args.entropy}")
-    if not 0 <= args.explore <= 1:
-        raise CommandError(f"--explore must be between 0 and 1, not {args.explore}")
     settings = Settings(minutes=args.minutes, seed=args.seed, max_iterations=args.iterations,
                         rollouts=args.rollouts, entropy=args.entropy,
                         entropy_half_life=args.entropy_half_life,
@@ -94,6 +91,21 @@ def cmd_train(args) -> int:
         print(f"{sc.name}: greedy expert {result.value:g} {unit}{gap}; {result.iterations} iterations "
               f"in {result.seconds:.0f} s; wrote {out} and {out.with_suffix('.json').name}")
     return 0
+
+
+def check_out(out: str) -> None:
+    """Refuse an --out that cannot be written: a folder, or a file in a folder
+    that does not exist (a mistyped path must not create folders at the root)."""
+    path = Path(out)
+    weights = path if path.suffix == ".pt" else path.with_suffix(".pt")  # as save_expert writes it
+    for p in (path, weights, weights.with_suffix(".json")):
+        if p.is_dir():
+            raise CommandError(f"--out {out}: {p} is a folder; give a file name such as {p / 'expert.pt'}")
+    folder = weights.parent
+    if not folder.is_dir():
+        raise CommandError(f"--out {out}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CommandError(f"--out {out}: cannot write into the folder {folder}")
 
 
 def load_policy_expert(sc: Scenario, path: str | None, rollout: bool):
@@ -117,8 +129,13 @@ def cmd_evaluate(args) -> int:
         policy = load_policy_expert(sc, args.expert, args.rollout)
     else:
         policy = BASELINES[args.policy]
+    from tqdm import tqdm
+
     values = []
-    for e in range(args.episodes):
+    # the expert (above all with --rollout) takes a while per round: a bar once it has
+    # taken a few seconds, and only on a terminal (disable=None), so logs keep just the result
+    for e in tqdm(range(args.seed, args.seed + args.episodes), desc=f"evaluate {sc.key}", unit="round",
+                  delay=2, disable=None, leave=False):
         k = Kitchen(sc, e)
         values.append(k.value(play_round(k, policy, np.random.default_rng(e))))
     mean, std = float(np.mean(values)), float(np.std(values))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine.cli_support import (CommandError, db_argument, emit_json, positive_float, positive_int,
+from engine.cli_support import (CommandError, db_argument, emit_json, positive_float, positive_int, seed,
                                 supervisor_password)
 from engine.scenario import load_scenario
 
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario")
     p.add_argument("--trainees", type=positive_int, required=True)
     p.add_argument("--rounds", type=positive_int, required=True)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed, default=0)
     p.add_argument("--tips-per-round", type=int, choices=[1, 2, 3], default=3)
     p.add_argument("--history", type=positive_int, default=2, help="rounds personal tips are mined from (default 2)")
     p.add_argument("--fixed-tip", action="append", default=[], metavar="TEXT",

@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from engine.cli_support import CommandError, db_argument, emit_json, supervisor_password
+from engine.cli_support import CommandError, db_argument, emit_json, seed, supervisor_password
 
 POLICIES = ("random", "greedy", "dispatch", "expert")
 
@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     # dest differs from the top-level --db so `kitchen-coach --db X play ...` is not overwritten
     p.add_argument("--db", dest="records_db", metavar="URL",
                    help="database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed, default=0)
     p.add_argument("--expert", metavar="FILE.pt",
                    help="expert that scores (and plays, with --policy expert); default: the shipped one")
     p.add_argument("--json", action="store_true", help="print the stored round as one JSON object")
