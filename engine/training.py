@@ -252,8 +252,10 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
     bar = None
     if progress:
         from tqdm import tqdm
+        # disable=None: on a terminal only; redrawn every step, the bar would fill a log with
+        # carriage returns, and the command's own result line says what was reached
         bar = tqdm(total=round(budget), unit="s", desc=f"train {scenario.key}", leave=True, mininterval=0.5,
-                   bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s {postfix}")
+                   bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s {postfix}", disable=None)
     started = time.perf_counter()
     best_value, best_state, best_key, stale = None, None, None, 0
     curve, settled, it, restarts, restarted_at = [], 0, 0, 0, 0
