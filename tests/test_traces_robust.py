@@ -317,7 +317,7 @@ def test_a_long_import_and_a_trainee_fit_show_progress_at_a_terminal(capsys, mon
     screen = Terminal()
     monkeypatch.setattr(sys, "stderr", screen)
     assert main(["traces", "import", str(f), "--db", str(db)]) == 0
-    assert all(f"{what}:" in screen.getvalue() for what in ("reading", "replaying", "scoring", "storing"))
+    assert all(f"{what}:" in screen.getvalue() for what in ("reading", "replaying", "scoring", "preparing", "storing"))
     screen.seek(0), screen.truncate()
     assert main(["traces", "trainee", "--db", str(db), "--out", str(tmp_path / "m.pt"), "--epochs", "5"]) == 0
     assert "loading:" in screen.getvalue() and "fitting:" in screen.getvalue()

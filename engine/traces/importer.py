@@ -141,7 +141,7 @@ def import_trace(store, path: str | Path, skip_bad: bool = False,
             scores.append([_score(scorer, r.kitchen, s, d, result) if scorer is not None else None
                            for s, d in r.decided()])
             bar.update(len(p))
-    rounds = _new_rounds(store, new, scores, scorers, optimum_for or known_optimum, result)
+    rounds = _new_rounds(store, new, scores, scorers, optimum_for or known_optimum, result, progress)
     try:
         with progress_bar(None, progress, "storing", "round", total=len(rounds)) as bar:
             ids, result.removed = imports.store_rounds(store, rounds, IMPORTED_CONDITION, Path(path).name,
@@ -185,7 +185,7 @@ def _digest(person: str, r: ReplayedRound, pairs) -> str:
                                   imports.assignments(pairs))
 
 
-def _new_rounds(store, new, scores, scorers, optimum_for, result: ImportResult) -> list:
+def _new_rounds(store, new, scores, scorers, optimum_for, result: ImportResult, progress: bool = False) -> list:
     """Everything about each new round that needs the store or the engine,
     worked out before the one transaction that stores them (kept short)."""
     from engine.records.database import StoreError
@@ -203,7 +203,7 @@ def _new_rounds(store, new, scores, scorers, optimum_for, result: ImportResult) 
     optima: dict[str, float | None] = {}
     now = utcnow()
     out = []
-    for (r, pairs, h), decided in zip(new, scores):
+    for (r, pairs, h), decided in progress_bar(list(zip(new, scores)), progress, "preparing", "round"):
         sc, k = r.scenario, r.kitchen
         if sc.content_hash not in scenario_ids:
             scenario_ids[sc.content_hash] = store.scenario_id(sc)
