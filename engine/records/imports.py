@@ -31,6 +31,7 @@ from typing import Iterable, Sequence
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
+from engine.records.commits import commits
 from engine.records.models import Decision, Person, Round, ScenarioFile, TrainingSession, utcnow
 from engine.scenario import ScenarioError, parse_scenario
 
@@ -100,6 +101,7 @@ def file_hashes(digests: Sequence[str]) -> list[str]:
     return out
 
 
+@commits  # as every Store write: a disk that refuses it is one line, and the log is checked after
 def hash_stored_rounds(store) -> int:
     """Give every closed round without a content hash its hash; returns how many."""
     q = (select(Round.id, Person.name, Round.scenario_id, ScenarioFile.content_hash, Round.seed)
@@ -159,6 +161,7 @@ class NewRound:
     optimum: float | None
 
 
+@commits
 def store_rounds(store, rounds: Sequence[NewRound], condition: str, source_file: str, source_hash: str,
                  bar=None) -> tuple[list[int], int]:
     """Store every round in one transaction; returns (round ids, half-stored

@@ -87,6 +87,7 @@ def _writable(path: str) -> Path:
 
 
 def cmd_import(args) -> int:
+    from engine.records.store import StoreError
     from engine.traces import importer
     from engine.traces.format import TraceFileError
     from engine.traces.importer import ImportRefused
@@ -95,7 +96,7 @@ def cmd_import(args) -> int:
     try:
         result = importer.import_trace(store, args.file, skip_bad=args.skip_bad,
                                        scorer_for=importer.default_scorer, progress=True)
-    except TraceFileError as e:
+    except (TraceFileError, StoreError) as e:  # StoreError: a database that refused the write
         raise CommandError(str(e)) from None
     except ImportRefused as e:
         if len(e.problems) > 1:
@@ -146,7 +147,7 @@ def cmd_export(args) -> int:
         if args.trainee is not None and store.find_person(args.trainee) is None:
             raise CommandError(f"no trainee named {args.trainee!r} in {store.url}")
         try:
-            rows, rounds, files = export_trace(store, out, args.trainee)
+            rows, rounds, files = export_trace(store, out, args.trainee, progress=True)
         except OSError as e:
             raise CommandError(f"cannot write {out}: {e.strerror}") from None
     finally:
