@@ -22,23 +22,9 @@ import torch
 
 from engine.expert import load_expert, shipped_expert
 from engine.optimum import solve
-from engine.policies import random_policy
 from engine.scenario import load_scenario
 from engine.simulator import Kitchen
-
-
-def random_states(kitchen: Kitchen, n: int, prefix: int, rng: np.random.Generator) -> list:
-    """Unfinished states after 1..prefix decision ticks of random play (as /tmp/offtraj.py drew them)."""
-    out = []
-    for _ in range(n):
-        s, left = kitchen.initial_state(), int(rng.integers(1, prefix + 1))
-        while not s.done and left > 0:
-            decide = kitchen.has_decision(s)
-            s, _ = kitchen.step(s, random_policy(kitchen, s, rng) if decide else {}, check=False)
-            left -= decide
-        if not s.done:
-            out.append(s)
-    return out
+from engine.verdicts import random_states
 
 
 def off_trajectory_gaps(kitchen: Kitchen, expert, states: list, time_limit: float) -> np.ndarray:

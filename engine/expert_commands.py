@@ -44,7 +44,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--expert", help="expert weights (.pt); default: the shipped expert of the scenario")
     p.add_argument("--rollout", action="store_true", help="improve the expert by one-agent-at-a-time rollout")
     p.add_argument("--episodes", type=episode_count, default=1)
-    p.add_argument("--seed", type=seed, default=0, help="episode e plays the round of seed SEED + e (default 0)")
+    p.add_argument("--seed", type=seed, default=0,
+                   help="episode e plays the round of seed SEED + e; with --verdicts, draws the decisions (default 0)")
+    p.add_argument("--verdicts", action="store_true",
+                   help="how often the move scorer's verdicts agree with the exact regret (CP-SAT), on decisions "
+                        "from simulated trainees and random mid-round states (deterministic scenarios)")
+    p.add_argument("--decisions", type=whole_number(1, 10**6, "1 to 1000000 decisions"), default=500,
+                   help="decisions to judge with --verdicts (default 500)")
+    p.add_argument("--time-limit", type=positive_float, default=20.0,
+                   help="solver seconds per state with --verdicts (default 20); unproven states are replaced")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_evaluate)
 
@@ -121,6 +129,8 @@ def cmd_evaluate(args) -> int:
     from engine.simulator import Kitchen
 
     sc = load_scenario(args.scenario)
+    if args.verdicts:
+        return evaluate_verdicts(sc, args)
     if args.policy != "expert" and (args.expert or args.rollout):
         raise CommandError("--expert and --rollout go with --policy expert")
     if args.policy == "expert":
@@ -147,4 +157,34 @@ def cmd_evaluate(args) -> int:
     name = args.policy + (" + rollout" if args.rollout else "")
     opt = f"; optimum {optimal:g}" if optimal is not None else ""
     print(f"{sc.name}: {name} policy, {args.episodes} episode(s): {mean:.2f} {unit} (std {std:.2f}){opt}")
+    return 0
+
+
+def evaluate_verdicts(sc: Scenario, args) -> int:
+    """`evaluate --verdicts`: the default move scorer judged by the exact regret (engine/verdicts.py)."""
+    if sc.stochastic:
+        raise CommandError(f"{sc.key}: --verdicts needs a deterministic scenario; this one is stochastic, "
+                           "so there is no exact optimum per state to judge verdicts by")
+    if args.policy != "expert":
+        raise CommandError("--verdicts judges the expert's move scorer; it goes with --policy expert")
+    if importlib.util.find_spec("engine.optimum") is None:
+        raise CommandError("--verdicts needs the exact solver (ortools), which this build lacks")
+    import torch
+
+    from engine.scoring import MoveScorer
+    from engine.verdicts import measure
+    torch.set_num_threads(1)
+    expert = load_policy_expert(sc, args.expert, args.rollout)
+    m = measure(sc, MoveScorer(expert), decisions=args.decisions, seed=args.seed, time_limit=args.time_limit,
+                witness=expert.finisher.value)
+    s = m.summary
+    if args.json:
+        emit_json(s)
+        return 0
+    prec = "none called" if s["blunder_precision"] is None else f"{s['blunder_precision'] * 100:.1f}%"
+    unproven = f" ({m.unproven} more left out: optimum not proven in {args.time_limit:g} s)" if m.unproven else ""
+    print(f"{sc.name}: {s['decisions']} decisions{unproven}; verdicts agree with the exact regret on "
+          f"{s['agreement'] * 100:.1f}%; blunder precision {prec}; best/good that truly cost "
+          f"{s['false_best'] * 100:.2f}%; mean regret {s['mean_regret']['scorer']:.3f} (scorer) vs "
+          f"{s['mean_regret']['exact']:.3f} (exact)")
     return 0

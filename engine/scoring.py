@@ -42,6 +42,7 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import asdict, dataclass, field
 
+from engine.exact_regret import Optima
 from engine.rollout import future_kitchens, future_seeds, mean_after
 from engine.scenario import Scenario
 from engine.simulator import IDLE, Kitchen, State, with_choice
@@ -107,8 +108,7 @@ class MoveScorer:
         self.episodes = episodes
         self.thresholds = thresholds
         self.exact = exact and importlib.util.find_spec("engine.optimum") is not None
-        self.exact_time_limit = exact_time_limit
-        self._optima: dict = {}
+        self.optima = Optima(exact_time_limit) if self.exact else None
 
     def score(self, kitchen: Kitchen, state: State, decision: dict[int, int]) -> MoveScore:
         sc = kitchen.scenario
@@ -133,20 +133,8 @@ class MoveScorer:
         out = MoveScore(mine, theirs, value, expert_value, regret, per_worker, th.verdict(regret),
                         regret < -th.best, episodes=len(futures), thresholds=asdict(th))
         if self.exact and not sc.stochastic:
-            before = self._optimum(kitchen, state)
-            after_mine = self._optimum(kitchen, kitchen.step(state, mine)[0])
-            after_theirs = self._optimum(kitchen, kitchen.step(state, theirs)[0])
-            if None not in (before, after_mine, after_theirs):
-                out.optimal_regret = worse * (after_mine - before)
-                out.expert_optimal_regret = worse * (after_theirs - before)
+            mine_exact = self.optima.regret(kitchen, state, mine, finisher.value)
+            theirs_exact = self.optima.regret(kitchen, state, theirs, finisher.value)
+            if None not in (mine_exact, theirs_exact):
+                out.optimal_regret, out.expert_optimal_regret = mine_exact, theirs_exact
         return out
-
-    def _optimum(self, kitchen: Kitchen, state: State) -> float | None:
-        key = (kitchen, state)  # the kitchen itself, not its id: ids are reused once it is gone
-        if key not in self._optima:
-            if len(self._optima) > 10_000:
-                self._optima.clear()
-            from engine.optimum import solve
-            sol = solve(kitchen, state, time_limit=self.exact_time_limit)
-            self._optima[key] = float(sol.value) if sol.proven else None
-        return self._optima[key]

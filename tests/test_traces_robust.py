@@ -285,6 +285,15 @@ def test_many_bad_rows_are_one_line_and_verbose_lists_them(capsys, tmp_path):
     assert "skipped rounds: p0 round 1, p1 round 1, p2 round 1 and 7 more (10 bad row(s): line 3:" in out
 
 
+def test_a_file_of_bad_rounds_only_is_one_line_with_skip_bad_too(capsys, tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text(HEADER + "".join(f"p{i},1,burger,0,Zed,0,chop\n" for i in range(5)))
+    rc, out, err = run(capsys, "traces", "import", f, "--db", tmp_path / "r.db", "--skip-bad")
+    assert rc == 2 and err.count("\n") == 1 and "--skip-bad imports" not in err
+    assert "no round to import, every round has a bad row (5 bad rows): line 2: unknown worker 'Zed'" in err
+    assert "; and 2 more (--verbose lists them all)" in err
+
+
 def test_calibrate_says_its_bad_rows_in_one_line(capsys, tmp_path):
     f = many_bad(tmp_path)
     rc, out, err = run(capsys, "traces", "calibrate", f, "burger", "--out", tmp_path / "n.toml")

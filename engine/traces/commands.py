@@ -99,12 +99,9 @@ def cmd_import(args) -> int:
     except (TraceFileError, StoreError) as e:  # StoreError: a database that refused the write
         raise CommandError(str(e)) from None
     except ImportRefused as e:
-        if len(e.problems) > 1:
-            n_rounds = len({p.round for p in e.problems})
-            raise CommandError(f"{args.file}: {len(e.problems)} bad rows in {n_rounds} round(s); nothing "
-                               f"imported (--skip-bad imports the other rounds): "
-                               f"{bad_rows(e.problems, args.file, args.verbose)}") from None
-        raise CommandError(str(e)) from None
+        if e.quoted:
+            raise CommandError(str(e)) from None
+        raise CommandError(f"{e}: {bad_rows(e.problems, args.file, args.verbose)}") from None
     finally:
         store.close()
     if args.json:

@@ -28,11 +28,14 @@ IMPORTED_CONDITION = "imported"
 
 
 class ImportRefused(ValueError):
-    """The file was not imported; `problems` lists its bad rows (may be empty)."""
+    """The file was not imported; `problems` lists its bad rows (may be empty).
+    `quoted`: the message already quotes them (one bad row is quoted whole);
+    otherwise a command adds the first few (commands.bad_rows)."""
 
-    def __init__(self, message: str, problems: list[Problem] = ()):
+    def __init__(self, message: str, problems: list[Problem] = (), quoted: bool = False):
         super().__init__(message)
         self.problems = list(problems)
+        self.quoted = quoted or not self.problems
 
 
 @dataclass
@@ -106,12 +109,14 @@ def import_trace(store, path: str | Path, skip_bad: bool = False,
         n_rounds = len({p.round for p in problems})
         if len(problems) == 1:
             raise ImportRefused(f"{problems[0].text(str(path))}; nothing imported "
-                                f"(--skip-bad imports the other rounds)", problems)
+                                f"(--skip-bad imports the other rounds)", problems, quoted=True)
         raise ImportRefused(f"{path}: {len(problems)} bad rows in {n_rounds} round(s); nothing imported "
                             f"(--skip-bad imports the other rounds)", problems)
     if not good:
-        raise ImportRefused(f"{path}: no round to import" + (" (every round has a bad row)" if problems else ""),
-                            problems)
+        if len(problems) == 1:
+            raise ImportRefused(f"{problems[0].text(str(path))}; no other round to import", problems, quoted=True)
+        raise ImportRefused(f"{path}: no round to import" + (f", every round has a bad row ({len(problems)} "
+                                                             f"bad rows)" if problems else ""), problems)
     result = ImportResult(str(path), trace.sha256, trace.row_count, problems=problems)
     result.skipped = sorted({p.round for p in problems if p.round is not None}, key=lambda k: (k[0], k[1]))
 

@@ -1,0 +1,69 @@
+"""Verdict accuracy of the default move scorer, judged by the exact regret
+(issue 12): every deterministic bundled scenario, decisions from simulated
+trainees with habits and from random mid-round states (engine/verdicts.py).
+Prints a table with the goals and whether each is met; asserts nothing.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/verdicts.py [SCENARIO...] [--decisions 500] [--seed 0]
+        [--time-limit 20] [--json-out FILE]
+
+Runs on one thread for torch; CP-SAT uses its own workers per solve.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine.expert import shipped_expert  # noqa: E402
+from engine.scenario import bundled_names, load_scenario  # noqa: E402
+from engine.scoring import MoveScorer  # noqa: E402
+from engine.verdicts import GOALS, goals_met, measure  # noqa: E402
+
+
+def pct(v, digits=1):
+    return "-" if v is None else f"{v * 100:.{digits}f}%"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("scenarios", nargs="*", help="default: every deterministic bundled scenario")
+    ap.add_argument("--decisions", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--time-limit", type=float, default=20.0, help="solver seconds per state")
+    ap.add_argument("--json-out", help="also write the figures (one object per scenario) here")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    names = args.scenarios or [n for n in bundled_names() if not load_scenario(n).stochastic]
+    print(f"goals: agreement >= {GOALS['agreement']:.0%}, blunder precision >= {GOALS['blunder_precision']:.0%}, "
+          f"false best <= {GOALS['false_best']:.1%}")
+    print(f"{'scenario':20} {'decisions':>9} {'agreement':>10} {'blunder prec':>12} {'false best':>10} "
+          f"{'regret scorer':>13} {'exact':>6}  goals  (unproven, seconds)", flush=True)
+    rows = []
+    for name in names:
+        sc = load_scenario(name)
+        if sc.stochastic:
+            print(f"{name:20} skipped: stochastic, no exact optimum per state")
+            continue
+        expert = shipped_expert(sc)
+        started = time.perf_counter()
+        m = measure(sc, MoveScorer(expert), decisions=args.decisions, seed=args.seed,
+                    time_limit=args.time_limit, witness=expert.finisher.value)
+        s, met = m.summary, goals_met(m.summary)
+        rows.append(s)
+        verdict = "met" if all(met.values()) else "NOT met: " + ", ".join(k for k, ok in met.items() if not ok)
+        print(f"{name:20} {s['decisions']:9d} {pct(s['agreement']):>10} {pct(s['blunder_precision']):>12} "
+              f"{pct(s['false_best'], 2):>10} {s['mean_regret']['scorer']:13.3f} {s['mean_regret']['exact']:6.3f}  "
+              f"{verdict}  ({m.unproven}, {time.perf_counter() - started:.0f} s)", flush=True)
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(rows, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
