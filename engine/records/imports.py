@@ -126,7 +126,9 @@ def hash_stored_rounds(store) -> int:
                               assignments(pairs[r.id])) for r in known]
     hashes = copy_hashes(store, digests)
     with store.engine.begin() as c:
-        c.execute(update(Round.__table__).where(Round.id == bindparam("rid")).values(content_hash=bindparam("h")),
+        # IS NULL: a round that another import hashed meanwhile keeps that hash
+        c.execute(update(Round.__table__).where(Round.id == bindparam("rid"), Round.content_hash.is_(None))
+                  .values(content_hash=bindparam("h")),
                   [{"rid": r.id, "h": h} for r, h in zip(known, hashes)])
     return len(known)
 

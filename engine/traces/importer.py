@@ -121,7 +121,11 @@ def import_trace(store, path: str | Path, skip_bad: bool = False,
     result.skipped = sorted({p.round for p in problems if p.round is not None}, key=lambda k: (k[0], k[1]))
 
     # Which rounds are new is told by what they are, not by the file's bytes.
-    imports.hash_stored_rounds(store)
+    try:
+        imports.hash_stored_rounds(store)
+    except IntegrityError:
+        raise ImportRefused(f"{path}: another import was hashing the stored rounds at the same time; "
+                            f"nothing stored (run the import again)") from None
     ordered = sorted(good, key=lambda r: (r.person, r.number))
     names = _stored_names(store, {r.person for r in ordered})
     pairs = [[(s.tick, rp.encode(r.kitchen, d)) for s, d in r.decided()] for r in ordered]
