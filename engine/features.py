@@ -134,11 +134,17 @@ class TickView:
 
     `rows(w)` gives the feature rows and the matching choices (IDLE first, then
     open tasks not yet taken); `take(w, choice)` records a worker's choice so
-    the next worker sees it."""
+    the next worker sees it.
 
-    def __init__(self, kitchen: Kitchen, state: State):
+    `horizon`: the one that `time` and `slack` are measured against, by default
+    the kitchen's. An expert trained with a shorter horizon than the kitchen's
+    passes its own, so it sees the rows it was trained on (engine/game_identity.py);
+    past that horizon `time` stays at 1, the end it knew."""
+
+    def __init__(self, kitchen: Kitchen, state: State, horizon: int | None = None):
         self.k, self.s = kitchen, state
         self.tb = tb = tables(kitchen)
+        self.horizon = horizon = horizon or kitchen.ticks
         t = state.tick
         self.idle = kitchen.idle_workers(state)
         self.open = kitchen.open_tasks(state)
@@ -159,7 +165,7 @@ class TickView:
         next_free = (min(busy) / tb.scale) if busy else 0.0
         self._gather()
         self.global_part = np.array([
-            t / kitchen.ticks, 0.0, work_left, served, not_in, next_free, tb.objective,
+            min(t / horizon, 1.0), 0.0, work_left, served, not_in, next_free, tb.objective,
         ])
 
     def pending(self) -> list[int]:
@@ -221,7 +227,7 @@ class TickView:
         ]) if len(idx) else np.zeros((0, 7))
         self._D = tb.base[:, idx]
         self._rank = tb.rank[:, idx]
-        self._horizon = (self.k.ticks - t) / tb.scale
+        self._horizon = (self.horizon - t) / tb.scale
 
     def take(self, w: int, choice: int) -> None:
         self.decision[w] = choice

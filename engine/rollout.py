@@ -28,10 +28,11 @@ from engine.simulator import IDLE, Kitchen, State
 
 
 def greedy_decision(kitchen: Kitchen, state: State, scorer: NumpyScorer,
-                    fixed: dict[int, int] | None = None) -> dict[int, int]:
+                    fixed: dict[int, int] | None = None, horizon: int | None = None) -> dict[int, int]:
     """Each idle worker in turn takes its highest-scoring choice; workers in
-    `fixed` (which must come first in index order) keep theirs."""
-    view = TickView(kitchen, state)
+    `fixed` (which must come first in index order) keep theirs. `horizon`: the
+    one the scorer was trained with (features.TickView)."""
+    view = TickView(kitchen, state, horizon)
     fixed = fixed or {}
     for w in view.idle:
         if w in fixed:
@@ -51,8 +52,9 @@ class Finisher:
     finished path maps to the same final value: remembering them makes the
     many overlapping rollouts of scoring and rollout cheap."""
 
-    def __init__(self, scorer: NumpyScorer, max_states: int = 200_000):
+    def __init__(self, scorer: NumpyScorer, horizon: int | None = None, max_states: int = 200_000):
         self.scorer = scorer
+        self.horizon = horizon
         self.max_states = max_states
         self._memo: "weakref.WeakKeyDictionary[Kitchen, dict]" = weakref.WeakKeyDictionary()
 
@@ -67,7 +69,7 @@ class Finisher:
             if v is not None:
                 break
             path.append(s)
-            d = greedy_decision(kitchen, s, self.scorer) if kitchen.has_decision(s) else {}
+            d = greedy_decision(kitchen, s, self.scorer, horizon=self.horizon) if kitchen.has_decision(s) else {}
             s, _ = kitchen.step(s, d, check=False)
         else:
             v = kitchen.value(s)
@@ -131,13 +133,13 @@ def rollout_decision(kitchen: Kitchen, state: State, finisher: Finisher, samples
         if len(options) == 1:
             fixed[w] = IDLE
             continue
-        base = greedy_decision(kitchen, state, scorer, fixed)
+        base = greedy_decision(kitchen, state, scorer, fixed, finisher.horizon)
         base_choice = base.get(w, IDLE)
         best_choice, best_value = base_choice, mean_after(finisher, futures, base) * better
         for c in options:
             if c == base_choice:
                 continue
-            d = greedy_decision(kitchen, state, scorer, {**fixed, w: c})
+            d = greedy_decision(kitchen, state, scorer, {**fixed, w: c}, finisher.horizon)
             v = mean_after(finisher, futures, d) * better
             if v > best_value + 1e-9:
                 best_choice, best_value = c, v

@@ -146,7 +146,7 @@ def test_refuses_corrupt_file_even_with_a_matching_record(trained):
 
 def test_refuses_another_scenario(trained):
     _, _, path = trained
-    with pytest.raises(ExpertError, match="trained for another scenario"):
+    with pytest.raises(ExpertError, match="trained for another game"):
         load_expert(path, load_scenario("pasta"))
 
 

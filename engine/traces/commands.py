@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     # dest differs from the top-level --db so `kitchen-coach --db X traces ...` is not overwritten
     c.add_argument("--db", dest="records_db", metavar="URL", help=DB_HELP)
     c.add_argument("--skip-bad", action="store_true", help="import the good rounds of a file with bad rows")
+    c.add_argument("--expert", metavar="FILE.pt",
+                   help="score with this trained expert (default: the shipped one for each round's game)")
     c.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_import)
@@ -92,10 +94,13 @@ def cmd_import(args) -> int:
     from engine.traces.format import TraceFileError
     from engine.traces.importer import ImportRefused
 
+    scorer_for = importer.default_scorer
+    if args.expert:
+        scorer_for = importer.file_scorer(args.expert)
     store = _open(args, create=True)
     try:
         result = importer.import_trace(store, args.file, skip_bad=args.skip_bad,
-                                       scorer_for=importer.default_scorer, progress=True)
+                                       scorer_for=scorer_for, progress=True)
     except (TraceFileError, StoreError) as e:  # StoreError: a database that refused the write
         raise CommandError(str(e)) from None
     except ImportRefused as e:
@@ -115,6 +120,12 @@ def cmd_import(args) -> int:
               f"{bad_rows(result.problems, args.file, args.verbose)})")
     for key, why in result.unscored.items():
         print(f"not scored ({key}): {why}")
+    if result.past_horizon:
+        rounds = ", ".join(f"{p} round {n}" for p, n in result.past_horizon[:SHOWN_PROBLEMS])
+        if len(result.past_horizon) > SHOWN_PROBLEMS:
+            rounds += f" and {len(result.past_horizon) - SHOWN_PROBLEMS} more"
+        print(f"unfinished (ran past the horizon): {rounds}; stored up to the horizon, where the game "
+              f"ends them (GAME.md), with their decisions scored")
     if result.duration_mismatches:
         print(f"note: {result.duration_mismatches} row(s) give a duration other than the scenario's; "
               f"the engine's durations were used (kitchen-coach traces calibrate fits them)")

@@ -45,6 +45,7 @@ class ImportResult:
     rows: int
     rounds: list[tuple[str, int, int]] = field(default_factory=list)  # (person, round, stored round id)
     unfinished: int = 0
+    past_horizon: list[tuple[str, int]] = field(default_factory=list)  # unfinished: ran past the horizon
     decisions: int = 0
     scored: int = 0
     skipped: list[tuple[str, int]] = field(default_factory=list)      # rounds left out by --skip-bad
@@ -64,6 +65,7 @@ class ImportResult:
         return {"file": self.file, "sha256": self.sha256, "rows": self.rows,
                 "rounds": [{"person": p, "round": n, "id": i} for p, n, i in self.rounds],
                 "unfinished": self.unfinished, "decisions": self.decisions, "scored": self.scored,
+                "past_horizon": [{"person": p, "round": n} for p, n in self.past_horizon],
                 "skipped": [{"person": p, "round": n} for p, n in self.skipped],
                 "already_stored": [{"person": p, "round": n} for p, n in self.already],
                 "half_stored_removed": self.removed,
@@ -74,8 +76,8 @@ class ImportResult:
 
 
 def default_scorer(scenario: Scenario):
-    """(expert, MoveScorer) for a scenario with a shipped expert; raises
-    LookupError with the reason when there is none."""
+    """(expert, MoveScorer) for a scenario whose game has a shipped expert
+    (engine/game_identity.py); raises LookupError with the reason when there is none."""
     try:
         from engine.expert import ExpertError, shipped_expert
         from engine.scoring import MoveScorer
@@ -83,10 +85,25 @@ def default_scorer(scenario: Scenario):
         raise LookupError(f"scoring is not available in this build ({e})") from None
     try:
         expert = shipped_expert(scenario)
-    except ExpertError:
-        raise LookupError(f"no shipped expert for {scenario.key} as it is now (content hash "
-                          f"{scenario.content_hash[:12]}); decisions stored unscored") from None
+    except ExpertError as e:
+        raise LookupError(f"{e}; decisions stored unscored") from None
     return expert, MoveScorer(expert)
+
+
+def file_scorer(path: str | Path) -> Callable[[Scenario], tuple]:
+    """A `scorer_for` that scores with the expert in `path`. An expert that
+    does not fit a round's game refuses the import rather than storing the
+    rounds unscored: once stored, the same rounds are never imported again."""
+    def scorer_for(scenario: Scenario) -> tuple:
+        from engine.expert import ExpertError, load_expert
+        from engine.scoring import MoveScorer
+
+        try:
+            expert = load_expert(path, scenario)
+        except ExpertError as e:
+            raise ImportRefused(f"--expert {e}; nothing imported") from None
+        return expert, MoveScorer(expert)
+    return scorer_for
 
 
 def import_trace(store, path: str | Path, skip_bad: bool = False,
@@ -230,6 +247,8 @@ def _new_rounds(store, new, scores, scorers, optimum_for, result: ImportResult, 
             # as Store.close_round: the stored log folded up to where a decision is due
             last = rp.fold(k, {s.tick: d for s, d in r.decided()})[-1]
             result.unfinished += 1
+            if r.past_horizon:
+                result.past_horizon.append(r.key)
         out.append(NewRound(people[r.person], scenario_ids[sc.content_hash], r.seed, experts[sc.content_hash],
                             h, rows, r.finished, k.value(last), k.turns(last), k.served_count(last),
                             optima.get(sc.content_hash) if r.finished else None))
