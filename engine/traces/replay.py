@@ -12,6 +12,13 @@ open task that might still change the outcome, and the log has no row for it,
 the log was cut there and the round is kept unfinished, at that tick
 (TRACES.md: "a round may stop early"). A person who leaves a worker idle in
 the last ticks, when nothing could be served in time anyway, has finished.
+
+A round whose rows go on at or past the horizon ran past it: the game ends a
+round at its horizon (GAME.md), so it is replayed to there, its decisions up to
+the horizon are kept (and scored on import), and it is kept unfinished with
+`past_horizon` set, not refused: a slow person's round is still a round. Rows
+past the horizon are checked like any other (worker, order and task must
+exist), and rows after every order was served are still an error.
 """
 from __future__ import annotations
 
@@ -43,6 +50,7 @@ class ReplayedRound:
     finished: bool
     rows: list[TraceRow] = field(repr=False)
     duration_mismatches: int = 0     # rows whose `duration` differs from the engine's
+    past_horizon: bool = False       # rows went on at or past the horizon: kept unfinished
 
     @property
     def key(self) -> tuple[str, int]:
@@ -151,6 +159,7 @@ def replay_round(r: TraceRound, resolver: ScenarioResolver) -> ReplayedRound:
     kitchen = resolver.kitchen(first.scenario, seed)
     names = resolver.workers(first.scenario)
     by_tick: dict[int, list[tuple[TraceRow, int, int]]] = {}
+    past: list[TraceRow] = []  # rows at or after the horizon
     for row in r.rows:
         w = names.get(row.worker)
         if w is None:
@@ -163,7 +172,8 @@ def replay_round(r: TraceRound, resolver: ScenarioResolver) -> ReplayedRound:
             fail(row, f"unknown task {shown(row.task)} for order {row.order} "
                       f"({recipe.name}: {', '.join(recipe.tasks)})")
         if row.tick >= scenario.ticks:
-            fail(row, f"tick {row.tick} is at or after the horizon ({scenario.ticks} ticks)")
+            past.append(row)
+            continue
         j = kitchen.order_tasks[row.order][recipe.tasks.index(row.task)]
         by_tick.setdefault(row.tick, []).append((row, w, j))
 
@@ -192,10 +202,17 @@ def replay_round(r: TraceRound, resolver: ScenarioResolver) -> ReplayedRound:
             if row.duration is not None and row.duration != kitchen.duration[w][j]:
                 mismatches += 1
         s = _advance(kitchen, s, decision, states, decisions)
+    if past:
+        # the person played on, so every tick up to the horizon was played (idle where no row)
+        while not s.done:
+            s = _advance(kitchen, s, {}, states, decisions)
+        if all(x >= 0 for x in s.order_served):
+            fail(past[0], f"the round is already over: every order was served by tick {s.tick - 1}")
     while not s.done and not (kitchen.has_decision(s) and outcome_still_open(kitchen, s)):
         s = _advance(kitchen, s, {}, states, decisions)
     return ReplayedRound(r.person, r.number, first.scenario, scenario, seed, kitchen, decisions,
-                         states, s.done, sorted(r.rows, key=lambda x: (x.tick, x.line)), mismatches)
+                         states, s.done and not past, sorted(r.rows, key=lambda x: (x.tick, x.line)),
+                         mismatches, past_horizon=bool(past))
 
 
 def _advance(kitchen: Kitchen, s: State, decision: dict, states: list, decisions: list) -> State:
