@@ -160,7 +160,7 @@ def test_train_and_evaluate_commands(tmp_path, capsys):
     assert main(["evaluate", scenario, "--policy", "expert", "--json"]) == 2
     assert "no shipped expert" in capsys.readouterr().err
     assert main(["evaluate", "burger", "--expert", str(out), "--json"]) == 2
-    assert "another scenario" in capsys.readouterr().err
+    assert "another game" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name", ["burger", "pasta", str(DATA / "expert-bakery.toml")])
