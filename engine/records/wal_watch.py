@@ -29,13 +29,20 @@ class WalWatch:
     def __init__(self, database: Path):
         self.database = database
         self.side_files = [f"{database}-wal", f"{database}-shm"]
+        self._proc = FDS.is_dir()
+        # at the last full look: the files on disk, and this process's descriptors on them
+        self._clean: dict[str, tuple[int, int] | None] = {}
+        self._held: list[tuple[str, str]] = []
 
     def lost(self) -> bool:
         """True when this process has `-wal` or `-shm` open and the file by
         that name is another one, or none: someone deleted ours."""
-        if not FDS.is_dir():
+        if not self._proc:
             return False
         on_disk = {name: _identity(name) for name in self.side_files}
+        if self._unchanged(on_disk):
+            return False
+        held = []
         for fd in os.listdir(FDS):
             try:
                 target = os.readlink(FDS / fd)
@@ -43,10 +50,29 @@ class WalWatch:
                 continue
             name = target.removesuffix(" (deleted)")
             if name in on_disk:
-                held = _identity(FDS / fd)
-                if held is not None and held != on_disk[name]:
+                identity = _identity(FDS / fd)
+                if identity is not None and identity != on_disk[name]:
                     return True
+                held.append((fd, name))
+        self._clean, self._held = on_disk, held
         return False
+
+    def _unchanged(self, on_disk) -> bool:
+        """The cheap look, for every tick of a round (the full one reads a link
+        per open descriptor): the same files as at the last full look, and the
+        descriptors this process had on each still open on them. Then any
+        descriptor opened since is on them too: for the name to have meant
+        another file in between, the held one must have been deleted, and a
+        held file's inode number is not reused, so the name would differ now."""
+        if on_disk != self._clean or {name for _, name in self._held} != set(self.side_files):
+            return False
+        for fd, name in self._held:
+            try:
+                if os.readlink(FDS / fd) != name or _identity(FDS / fd) != on_disk[name]:
+                    return False
+            except OSError:
+                return False
+        return True
 
 
 def save_log(conn) -> None:
