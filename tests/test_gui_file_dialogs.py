@@ -54,6 +54,29 @@ def test_a_file_dialog_on_the_database_folder_loses_no_decision(tmp_path, dialog
     assert seen["locks_after"] == seen["locks_before"]
 
 
+def test_a_report_is_never_written_over_the_database(qtbot, tmp_path, monkeypatch):
+    """A report is written beside its file and renamed over it: chosen as the
+    report's file, the database would be replaced by the report."""
+    from engine.records.models import SUPERVISOR
+    from engine.records.store import open_store
+    from engine.scenario import load_scenario
+    from gui.supervisor import window
+
+    db = tmp_path / "records.db"
+    with open_store(str(db)) as store:
+        rid = store.start_round(store.start_session(store.person("ada")), load_scenario("burger"), 0)
+        store.record_decision(rid, 0, {})
+        store.set_password(store.person("boss", SUPERVISOR), PASSWORD)
+        desk = window.SupervisorWindow(store, "boss", PASSWORD)
+        qtbot.addWidget(desk)
+        for chosen in (db, f"{db}-wal"):
+            monkeypatch.setattr(window, "save_file_name", lambda *args, **kwargs: str(chosen))
+            desk._ask_export(None)
+            assert desk.job is None and "is the records database itself" in desk.status.text()
+        desk.close()
+        assert len(store.load_round(rid).decisions) == 1
+
+
 def test_every_file_dialog_in_gui_is_built_by_the_helper():
     """A dialog made any other way would sniff file contents again."""
     offenders = []
