@@ -1,15 +1,13 @@
 """Which tips each experimental condition shows in the app: the supervisor's
 fixed texts (edited at the desk, kept per database and scenario, the research's
-handcrafted tips until then), the population's mined tips, and the Gittins
-coach's choice for the personalised condition."""
-from types import SimpleNamespace
-
+handcrafted tips until then), and for the personalised condition the tip about
+the trainee's repeated habit first, the same as the command line shows."""
 import pytest
 
 from engine.records.store import open_store
 from engine.scenario import load_scenario
 from gui.fixed_tips import HANDCRAFTED, MAX_TIPS, fixed_texts, load_fixed, save_fixed
-from gui.tips_source import TIPS_SHOWN, compute_tips
+from gui.tips_source import compute_tips
 
 
 @pytest.fixture(autouse=True)
@@ -47,39 +45,79 @@ def test_fixed_condition_shows_the_supervisors_texts(tmp_path):
         assert [t.text for t in compute_tips(store, "Ann", load_scenario("pasta"), "fixed")[0]] == list(HANDCRAFTED)
 
 
-@pytest.fixture
-def fake_coach(monkeypatch):
-    """The tips layer's answers stubbed, to see which one each condition asks."""
-    from engine import expert as expert_module
-    from tips import coach
+def _habit_decision(kitchen, state):
+    """The dispatch rule, except that the server always takes an open cook
+    task when free: one habit, repeated every round."""
+    from engine.policies import dispatch_policy
 
-    calls = []
-    tip = lambda text: SimpleNamespace(text=text, key=f"rule:{len(text)}:*", applies=lambda *a: False)  # noqa: E731
-    monkeypatch.setattr(expert_module, "shipped_expert", lambda sc: "expert")
-    monkeypatch.setattr(coach, "rules_for", lambda sc, ex: "mined")
-    monkeypatch.setattr(coach, "scorer_for", lambda ex: "scorer")
-
-    def choose(sc, mined, scorer, store=None, trainee=None, k=3, **_):
-        calls.append(("choose", trainee, k))
-        return [tip("bandit's pick")]
-
-    def top(sc, mined, scorer, store=None, trainee=None, n=3, **_):
-        calls.append(("top", trainee, n))
-        return SimpleNamespace(stats=[SimpleNamespace(tip=tip("population's best"))])
-
-    monkeypatch.setattr(coach, "choose_tips", choose)
-    monkeypatch.setattr(coach, "top_tips_for", top)
-    return calls
+    d = dict(dispatch_policy(kitchen, state))
+    server = next(w for w in kitchen.idle_workers(state) if kitchen.workers[w].role == "server") \
+        if any(kitchen.workers[w].role == "server" for w in kitchen.idle_workers(state)) else None
+    cook = next((j for j in kitchen.open_tasks(state) if kitchen.tasks[j].type == "cook"), None)
+    if server is not None and cook is not None:
+        d = {w: j for w, j in d.items() if j != cook and w != server}
+        d[server] = cook
+    return d
 
 
-def test_personalised_follows_the_bandit_and_mined_the_population(fake_coach):
-    sc = load_scenario("burger")
-    store = SimpleNamespace(find_person=lambda name: None, url="sqlite://")
-    tips, _ = compute_tips(store, "Ann", sc, "personalised")
-    assert [t.text for t in tips] == ["bandit's pick"] and fake_coach[-1] == ("choose", "Ann", TIPS_SHOWN)
-    tips, _ = compute_tips(store, "Ann", sc, "mined")
-    assert [t.text for t in tips] == ["population's best"] and fake_coach[-1] == ("top", None, TIPS_SHOWN)
-    assert compute_tips(store, "Ann", sc, "none")[0] == [] and len(fake_coach) == 2
+def _play_round(qtbot, w, name):
+    from PySide6.QtCore import Qt
+
+    from tests.gui_helpers import drop
+
+    s = w.start_screen
+    s.new_name.setText(name)  # adding a name already there selects it
+    qtbot.mouseClick(s.add_button, Qt.LeftButton)
+    s.select_scenario("burger")
+    qtbot.mouseClick(s.start_button, Qt.LeftButton)
+    screen = w.round_screen
+    qtbot.waitUntil(lambda: w._tips_job is None, timeout=300_000)  # the tips for this round
+    shown = list(screen.tips.tips)
+    model = w.session.model
+    while not model.done:
+        for worker, j in _habit_decision(model.kitchen, model.state).items():
+            drop(screen.board.lanes[worker], j)
+        qtbot.mouseClick(screen.board.end_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.summary_screen, timeout=3000)
+    qtbot.waitUntil(lambda: w.session._closed, timeout=30_000)
+    qtbot.waitUntil(lambda: w._tips_job is None, timeout=300_000)  # the summary's, before leaving
+    w.show_start()
+    return shown
+
+
+@pytest.mark.slow
+def test_a_repeated_habit_is_the_first_tip_and_the_app_agrees_with_the_command(qtbot, tmp_path, monkeypatch, capsys):
+    """Personalised, with the shipped expert: a trainee whose server cooks
+    every round sees the tip about it first in rounds 2 and 3, and the app
+    shows exactly what `kitchen-coach tips --condition personalised` prints."""
+    import json
+
+    from PySide6.QtCore import Qt
+
+    from gui.cli import main
+    from tests.gui_helpers import open_main_window
+
+    monkeypatch.setenv("KITCHEN_COACH_CACHE", str(tmp_path / "cache"))
+    w = open_main_window(qtbot, tmp_path, seconds_per_tick=0)
+    w.settings.condition = "personalised"
+    firsts = []
+    for r in range(3):
+        shown = _play_round(qtbot, w, "Ann")
+        if r:
+            assert shown, f"no tips in round {r + 1}"
+            firsts.append(shown[0])
+            assert shown[0].about and all("(server) took cook" in a for a in shown[0].about), shown[0]
+    url = w.store.url
+    w.start_screen.select_scenario("burger")
+    qtbot.mouseClick(w.start_screen.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w._tips_job is None, timeout=300_000)
+    app = [{"rule": t.rule, "text": t.text, "why": list(t.about),
+            "gain": None if t.gain is None else round(t.gain, 4)} for t in w.round_screen.tips.tips]
+    capsys.readouterr()
+    assert main(["tips", "burger", "--trainee", "Ann", "--db", url, "--condition", "personalised", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"condition": "personalised", "tips": app}
+    assert firsts[0].rule == firsts[1].rule == app[0]["rule"]
+    w.close()
 
 
 def test_desk_editor_saves_what_the_supervisor_wrote(qtbot, tmp_path):

@@ -13,6 +13,7 @@ from tips.trainees import Habit, SimulatedTrainee, TraineeModel
 @pytest.fixture(autouse=True)
 def _cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("KITCHEN_COACH_CACHE", str(tmp_path_factory.getbasetemp() / "tips-cache"))
+    monkeypatch.setenv("KITCHEN_COACH_CONFIG", str(tmp_path_factory.getbasetemp() / "config" / "settings.json"))
 
 
 def _json(capsys, argv):
@@ -41,20 +42,24 @@ def test_tips_json_contract(capsys):
         assert set(r) >= {"if", "then", "text"} and isinstance(r["if"], list) and r["text"]
     assert out["rules"][-1]["if"] == [] and out["rules"][-1]["text"].startswith("In any other situation")
     assert 0.85 <= out["fidelity"] <= 1
-    assert out["top_from"] == "simulated trainees"
-    for t in out["top"]:
-        assert t["gain"] > 0 and 0 < t["frequency"] <= 1 and t["text"]
+    assert out["condition"] == "mined" and out["tips"]  # the population's, simulated before anyone plays
+    for t in out["tips"]:
+        assert set(t) == {"rule", "text", "why", "gain"} and t["gain"] > 0 and t["text"]
+        assert not t["text"].startswith("In any other situation")
 
 
 def test_tips_for_a_stored_trainee_and_for_one_without_history(capsys, tmp_path):
     sc = load_scenario("burger")
     db = f"sqlite:///{tmp_path / 'records.db'}"
     _store_round(db, "ann", sc, Habit("server", "cook", 4.0))
-    ann = _json(capsys, ["tips", "burger", "--trainee", "ann", "--db", db, "--json"])
-    assert ann["top_from"] == "trainee" and ann["rounds_used"] == 1
-    new = _json(capsys, ["tips", "burger", "--trainee", "newcomer", "--db", db, "--json"])
-    assert new["top_from"] == "stored trainees"
-    assert ann["rules"] == new["rules"]  # the list is mined once per scenario, cached
+    ann = _json(capsys, ["tips", "burger", "--trainee", "ann", "--db", db, "--condition", "personalised", "--json"])
+    assert set(ann) == {"condition", "tips"} and ann["condition"] == "personalised"
+    assert ann["tips"] and ann["tips"][0]["why"]  # about ann's own decisions
+    new = _json(capsys, ["tips", "burger", "--trainee", "newcomer", "--db", db, "--condition", "personalised",
+                         "--json"])
+    assert new["tips"] and not any(t["why"] for t in new["tips"])  # the population's: nothing of theirs yet
+    fixed = _json(capsys, ["tips", "burger", "--trainee", "ann", "--db", db, "--condition", "fixed", "--json"])
+    assert [t["rule"] for t in fixed["tips"]] == ["fixed:0", "fixed:1"]
 
 
 def test_experiment_json_contract(capsys):
@@ -69,7 +74,7 @@ def test_experiment_json_contract(capsys):
 def test_text_output_and_errors(capsys):
     assert main(["tips", "taco-demo"]) == 0
     out = capsys.readouterr().out
-    assert "Rule list" in out and "fidelity" in out and "gain (turns)" in out
+    assert "Rule list" in out and "fidelity" in out and "turns a round" in out
     assert main(["tips", "no-such-kitchen"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no-such-kitchen" in err[0]

@@ -62,7 +62,7 @@ def test_frequency_gain_and_top_tip():
     assert (chef.situations, chef.deviations, chef.gains) == (1, 0, [])
     assert scorer.calls == 2  # the round's one decision, and one re-score for Alice
     top = top_tips(cells)
-    assert [t.tip.key for t in top] == ["rule:0:server"]
+    assert [t.tip.key for t in top] == ["when me:server then idle"]
     assert top[0].tip.text == "When Alice (server) is free, leave Alice (server) idle"
 
 
@@ -85,9 +85,9 @@ def test_pooling_and_situations():
     a = cell_stats(m, scorer, [PlayedRound(k, [(s, {0: 1, 1: 0})])])
     b = cell_stats(m, scorer, [PlayedRound(k, [(s, {1: 0})])])
     pooled = {c.tip.key: c for c in merge([a, b])}
-    assert pooled["rule:0:server"].situations == 2 and pooled["rule:0:server"].gains == [2.0]
-    assert pooled["rule:0:server"].rounds == 2 and pooled["rule:0:server"].saved_per_round == pytest.approx(1.0)
-    st = situations(m, scorer, pooled["rule:0:server"].tip, [PlayedRound(k, [(s, {0: 1, 1: 0})])])
+    assert pooled["when me:server then idle"].situations == 2 and pooled["when me:server then idle"].gains == [2.0]
+    assert pooled["when me:server then idle"].rounds == 2 and pooled["when me:server then idle"].saved_per_round == pytest.approx(1.0)
+    st = situations(m, scorer, pooled["when me:server then idle"].tip, [PlayedRound(k, [(s, {0: 1, 1: 0})])])
     assert st.situations == 1 and st.mean_regret == pytest.approx(2.0)
 
 

@@ -70,23 +70,24 @@ def test_different_habits_get_different_tips_about_their_own_mistake(coach_parts
 @pytest.mark.slow
 def test_tips_over_time_from_the_records(coach_parts, tmp_path):
     from engine.records.store import open_store
-    from tips.coach import choose_tips, shown_tips, stored_rounds
-    from tips.gains import mined_tips
+    from tips.history import next_tips, stored_rounds
 
     sc, mined, scorer = coach_parts
-    tip = mined_tips(mined)[0]
-    assert [t.key for t in shown_tips(mined, [tip.key, "rule:99:chef", "wash up often", str(tip.rule)])] == [tip.key]
     db = f"sqlite:///{tmp_path / 'records.db'}"
     with open_store(db) as store:
         session = store.start_session(store.person("bo"), condition="personalised")
         trainee = SimulatedTrainee("bo", sc, TraineeModel(habits=(Habit("chef", "plate", 4.0),)), seed=5)
-        for r, shown in enumerate([[], [tip]]):
+        shown = []
+        for r in range(3):
+            tips, used = next_tips(store, sc, "bo", "personalised", mined, scorer)
+            assert used == r and 1 <= len(tips) <= 3 and len({t.rule for t in tips}) == len(tips)
             rid = store.start_round(session, sc, 0)
-            for s, d in trainee.play(Kitchen(sc), shown):
-                store.record_decision(rid, s.tick, d, tips=[{"rule": t.key, "text": t.text} for t in shown])
-            store.finish_round(rid)
+            for s, d in trainee.play(Kitchen(sc), [t.tip for t in tips]):
+                store.record_decision(rid, s.tick, d, tips=[{"rule": t.rule, "text": t.text} for t in tips])
+            if r < 2:
+                store.finish_round(rid)  # the last stays unfinished, and counts all the same
+            shown.append(tuple(t.rule for t in tips))
         rounds = stored_rounds(store, sc, store.find_person("bo"))
-        assert [r.shown for r in rounds] == [(), (tip.key,)]
-        tips = choose_tips(sc, mined, scorer, store, "bo")
-    assert 1 <= len(tips) <= 3 and len({t.rule for t in tips}) == len(tips)
-    assert all(t.rule is not None and t.text for t in tips)
+        assert [r.shown for r in rounds] == shown and [r.finished for r in rounds] == [True, True, False]
+        tips, used = next_tips(store, sc, "bo", "personalised", mined, scorer)
+    assert used == 3 and all(t.tip is not None and t.text and t.why is not None for t in tips)

@@ -7,6 +7,7 @@ import sys
 from engine.cli_support import (CommandError, db_argument, emit_json, positive_float, positive_int, seed,
                                 supervisor_password)
 from engine.scenario import load_scenario
+from tips.conditions import CONDITIONS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,8 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="records database URL (default: KITCHEN_COACH_DB or the file in your data folder)")
     p.add_argument("--password", help="the supervisor password, for a trainee's tips (or set "
                                       "KITCHEN_COACH_SUPERVISOR_PASSWORD); not needed while the database has no supervisor")
-    p.add_argument("--recent", type=positive_int, default=3, help="rounds of the trainee's past to look at (default 3)")
-    p.add_argument("--top", type=positive_int, default=3, help="how many top tips (default 3)")
+    p.add_argument("--condition", choices=CONDITIONS,
+                   help="the tips the app would show the trainee next round in this experimental condition "
+                        "(default: personalised with --trainee, else mined); with --json exactly "
+                        '{"condition", "tips": [{"rule", "text", "why", "gain"}]}')
     p.add_argument("--minutes", type=positive_float, default=3.0,
                    help="training budget when no expert is shipped for the scenario (default 3)")
     p.add_argument("--json", action="store_true")
@@ -31,10 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rounds", type=positive_int, required=True)
     p.add_argument("--seed", type=seed, default=0)
     p.add_argument("--tips-per-round", type=int, choices=[1, 2, 3], default=3)
-    p.add_argument("--history", type=positive_int, default=2, help="rounds personal tips are mined from (default 2)")
+    p.add_argument("--history", type=positive_int, default=2,
+                   help="each trainee's last rounds the population's tips come from (default 2)")
     p.add_argument("--fixed-tip", action="append", default=[], metavar="TEXT",
-                   help="a supervisor's tip for the 'fixed' condition (repeatable; default: the list's first rules). "
-                        "Simulated trainees cannot act on free text, so such tips make 'fixed' a placebo control")
+                   help="a supervisor's tip for the 'fixed' condition (repeatable; default: the research's "
+                        "handcrafted tips). Simulated trainees cannot act on free text: 'fixed' is a placebo control")
     p.add_argument("--minutes", type=positive_float, default=3.0,
                    help="training budget when no expert is shipped for the scenario (default 3)")
     p.add_argument("--json", action="store_true")
@@ -77,36 +81,45 @@ def _records(args):
 
 
 def cmd_tips(args) -> int:
-    from tips.coach import top_tips_for
-    from tips.gains import tip_table
+    from tips.history import next_tips
 
     sc = load_scenario(args.scenario)
     if args.trainee is not None and not args.trainee.strip():
         raise CommandError("--trainee needs a name")
+    condition = args.condition or ("personalised" if args.trainee else "mined")
     store = _records(args)  # before mining, so a wrong --db or password is said at once
     try:
-        expert, mined, scorer = _expert_and_rules(sc, args.minutes)
-        top = top_tips_for(sc, mined, scorer, store, args.trainee, args.recent, args.top)
+        if condition in ("none", "fixed"):
+            mined = scorer = None  # no expert needed: nothing is measured
+        else:
+            _, mined, scorer = _expert_and_rules(sc, args.minutes)
+        tips, used = next_tips(store, sc, args.trainee, condition, mined, scorer)
     finally:
         if store is not None:
             store.close()
     if args.json:
-        emit_json({"scenario": sc.key, "rules": mined.to_json(), "fidelity": round(mined.fidelity, 4),
-                   "top": [s.to_json() for s in top.stats], "top_from": top.source,
-                   "trainee": args.trainee, "rounds_used": top.rounds})
+        out = {"condition": condition, "tips": [t.to_json() for t in tips]}
+        if args.condition is None and mined is not None:  # asked for no condition: the rule list too
+            out = {"scenario": sc.key, "rules": mined.to_json(), "fidelity": round(mined.fidelity, 4), **out}
+        emit_json(out)
         return 0
-    print(mined.table())
-    print()
-    if top.source == "trainee":
-        print(f"{args.trainee}'s top tips (last {top.rounds} round(s)):")
-    else:
-        none_for = f"no rounds of {args.trainee} on this scenario; " if args.trainee else ""
-        print(f"Top tips ({none_for}from {top.rounds} round(s) of {top.source}):")
-    if top.stats:
-        unit = "turns" if sc.objective == "makespan" else "points"
-        print(tip_table(top.stats, mined, unit))
-    else:
-        print("  none: following the rules would not have saved anything in these rounds")
+    if mined is not None:
+        print(mined.table())
+        print()
+    who = args.trainee or "a trainee"
+    source = {"none": "no tips in this condition", "fixed": "the supervisor's texts, the same for everyone",
+              "mined": "the population's tips",
+              "personalised": f"from {used} round(s) of {args.trainee}" if used else
+              f"{who} has no decisions on this scenario yet: the population's tips"}[condition]
+    print(f"Tips {who} sees next round ({condition}: {source}):")
+    unit = "turns" if sc.objective == "makespan" else "points"
+    for i, t in enumerate(tips, 1):
+        gain = "" if t.gain is None else f"  (saves {t.gain:.2f} {unit} a round)"
+        print(f"  {i}. {t.text}{gain}")
+        for w in t.why:
+            print(f"       about: {w}")
+    if not tips and condition != "none":
+        print("  none: following the rules would not have saved anything")
     return 0
 
 
@@ -115,8 +128,10 @@ def cmd_experiment(args) -> int:
 
     sc = load_scenario(args.scenario)
     expert, mined, scorer = _expert_and_rules(sc, args.minutes)
+    from tips.conditions import Coaching
+
     settings = ExperimentSettings(trainees=args.trainees, rounds=args.rounds, seed=args.seed,
-                                  tips_per_round=args.tips_per_round, history=args.history,
+                                  coaching=Coaching(k=args.tips_per_round, history=args.history),
                                   fixed_texts=tuple(t for t in args.fixed_tip if t.strip()))
     result = run_experiment(sc, mined, scorer, settings)
     if args.json:

@@ -16,10 +16,33 @@ own regret is not positive cannot gain from a change and is not re-scored.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from engine.simulator import IDLE, Kitchen, State
 from tips.mining import MinedRules
+
+
+def rule_key(conditions, action: str, roles=None) -> str:
+    """A tip's identity: what it says (its conditions, its action, whom it
+    names), in canonical text, never where the rule sits in a list, so the
+    records keep meaning the same advice after the list is mined again."""
+    when = " & ".join(sorted(conditions)) if conditions else "otherwise"
+    who = f" for {'+'.join(sorted(roles))}" if roles else ""
+    return f"when {when} then {action}{who}"
+
+
+_KEY = re.compile(r"when (?P<when>.+?) then (?P<action>.+?)(?: for (?P<roles>.+))?")
+
+
+def parse_key(key: str) -> tuple[frozenset[str], str, tuple[str, ...] | None] | None:
+    """(conditions, action, roles) of a `rule_key`; None for any other key
+    (a supervisor's text, or a list index as stored before keys were content)."""
+    m = _KEY.fullmatch(key or "")
+    if m is None:
+        return None
+    when = frozenset() if m["when"] == "otherwise" else frozenset(m["when"].split(" & "))
+    return when, m["action"], tuple(m["roles"].split("+")) if m["roles"] else None
 
 
 @dataclass(frozen=True)
@@ -36,12 +59,26 @@ class Tip:
     def key(self) -> str:
         if self.rule is None:
             return f"text:{self.text}"
-        return f"rule:{self.rule}:{'+'.join(self.roles) if self.roles else '*'}"
+        m = self.mined
+        # a rule that names its role says whom it speaks to already
+        roles = None if self.roles == (m.role_of(self.rule),) else self.roles
+        return rule_key(m.keys(self.rule), m.vocab.actions[m.action(self.rule)], roles)
 
     def applies(self, kitchen: Kitchen, state: State, worker: int) -> bool:
+        """The list gives this worker's choice to this rule (the first rule whose condition holds)."""
         if self.rule is None or (self.roles is not None and kitchen.workers[worker].role not in self.roles):
             return False
         return self.mined.rule_for(kitchen, state, worker) == self.rule
+
+    def holds(self, kitchen: Kitchen, state: State, worker: int) -> bool:
+        """The tip's own condition holds for this worker: what a person reading
+        the sentence alone can check (they do not see the list's order)."""
+        if self.rule is None or (self.roles is not None and kitchen.workers[worker].role not in self.roles):
+            return False
+        if self.rule >= len(self.mined.rules.antecedents):
+            return False  # the default rule has no condition of its own, so it is never a tip to follow
+        x = self.mined.vocab.features(kitchen, state, worker)
+        return bool(x[list(self.mined.rules.antecedents[self.rule])].all())
 
     def choice(self, kitchen: Kitchen, state: State, worker: int, taken=()) -> int | None:
         if self.rule is None:
@@ -53,8 +90,9 @@ class Tip:
 
 
 def mined_tips(mined: MinedRules) -> list[Tip]:
-    """The list's rules as tips, each speaking to everyone it covers."""
-    return [Tip(mined.text(i), i, None, mined) for i in range(len(mined.rules))]
+    """The list's rules as tips, each speaking to everyone it covers; not the
+    default rule, whose "in any other situation" means nothing read alone."""
+    return [Tip(mined.text(i), i, None, mined) for i in range(len(mined.rules.antecedents))]
 
 
 def roles_tip(mined: MinedRules, rule: int, roles) -> Tip:
@@ -66,6 +104,31 @@ def roles_tip(mined: MinedRules, rule: int, roles) -> Tip:
 def _narrowing(mined: MinedRules, roles) -> tuple[str, ...] | None:
     """The roles a tip's words name; None when they are everyone ("the free worker")."""
     return None if not roles or set(roles) >= {w.role for w in mined.scenario.workers} else tuple(roles)
+
+
+def tip_from_key(mined: MinedRules, key: str) -> Tip | None:
+    """The current list's tip that says what `key` says; None when the list no
+    longer has a rule with that content (or the key is not a rule's)."""
+    parsed = parse_key(key)
+    if parsed is None:
+        return None
+    rule = mined.find(parsed[0], parsed[1])
+    if rule is None:
+        return None
+    return Tip(mined.text(rule, _narrowing(mined, parsed[2])), rule, parsed[2], mined)
+
+
+def key_text(mined: MinedRules, key: str) -> str | None:
+    """The sentence a rule key stands for, in this scenario's words, even when
+    the current list no longer has that rule."""
+    parsed = parse_key(key)
+    if parsed is None:
+        return None
+    when, action, roles = parsed
+    known = [k for k in when if k in mined.vocab.index]
+    if action not in mined.vocab.actions or len(known) != len(when) or not when:
+        return None
+    return mined.vocab.rule_text(sorted(when), mined.vocab.actions.index(action), _narrowing(mined, roles))
 
 
 def supervisor_tips(texts) -> list[Tip]:
@@ -81,6 +144,7 @@ class PlayedRound:
     scores: list | None = None
     rescored: dict = field(default_factory=dict, repr=False)  # (step, worker, action) -> regret avoided
     shown: tuple[str, ...] = ()  # keys of the tips shown during the round (as the records keep them)
+    finished: bool = True        # an unfinished round's decisions count all the same
 
     def score(self, scorer) -> list:
         if self.scores is None:
@@ -207,7 +271,7 @@ def top_tips(cells: list[TipStat], n: int = 3) -> list[TipStat]:
     mined = next((c.tip.mined for c in cells), None)
     by_rule: dict[int, list[TipStat]] = {}
     for c in cells:
-        if c.saved_per_round > 0:
+        if c.saved_per_round > 0 and c.tip.rule < len(mined.rules.antecedents):  # never the default rule
             by_rule.setdefault(c.tip.rule, []).append(c)
     tips = []
     for rule, parts in by_rule.items():

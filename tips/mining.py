@@ -132,6 +132,15 @@ class MinedRules:
         """The role rule i names, if it names one."""
         return next((k[3:] for k in self.keys(i) if k.startswith("me:")), None)
 
+    def find(self, conditions, action: str) -> int | None:
+        """The rule with these conditions (predicate keys) and action, wherever
+        it sits in the list; None if the list has no such rule."""
+        want = (frozenset(conditions), action)
+        for i in range(len(self.rules.antecedents)):
+            if (frozenset(self.keys(i)), self.vocab.actions[self.action(i)]) == want:
+                return i
+        return None
+
     def rule_for(self, kitchen: Kitchen, state: State, worker: int) -> int:
         """Which rule of the list decides this worker's choice here."""
         x = self.vocab.features(kitchen, state, worker)[None, :]

@@ -1,31 +1,30 @@
-"""Choosing a trainee's tips round after round.
+"""What each tip would save: the population's figures and one trainee's.
 
-A tip that is followed hides the mistake it fixes: in the rounds where it was
-shown, the trainee rarely goes against it, so its gain measured there falls to
-nothing and a plain "top tips of the last rounds" rule would drop it, and the
-mistake would come back. So what a tip would save is measured only on rounds
-where no shown tip covered its situation (the trainee on their own), and what
-it did save once shown is the bandit's reward:
+Population (the "mined" condition). A tip that is followed hides the mistake
+it fixes, so what a tip would save the population is measured only on rounds
+where no shown tip covered its situation: `untipped_cells`, per cell (rule,
+role of the deciding worker), over each trainee's last rounds.
 
-- arms are cells, (rule, role of the deciding worker); a tip shows one rule
-  for one or more roles, so it covers those cells;
-- an arm's prior is the regret the cell would have saved per round in the
-  trainee's own last `window` uncovered rounds, with the population's
-  (stored or simulated trainees') per-round figures counted as
-  `prior_rounds` more rounds, so a trainee with no history gets the
-  population's tips; times the share of such estimates that shown tips
-  have realised so far (`Realisation`, pooled over trainees);
-- after a round in which the cell was shown, the reward is the regret saved
-  there: (mean regret per situation when uncovered - mean regret per
-  situation this round) x this round's situations;
-- each round the arms with the highest Gittins index (tips.bandit) are
-  shown, those of one rule together as one tip, up to `k` tips; an arm
-  whose index is not positive is not shown.
+One trainee (the "personalised" condition), `personal_estimates`: per cell,
+the regret this trainee would have avoided by following the rule, per round,
+from every decision of theirs (finished rounds or not), each round weighted
+`recency` times the round after it, so what they do now counts most; the
+population's figures count as `prior_rounds` more rounds older than all of
+theirs, so a newcomer gets the population's tips and one round of their own
+already outweighs them. A habit they repeat piles up regret avoided round
+after round, so its tip comes first. A cell whose tip was shown in each of
+the trainee's last `settled` rounds and never gone against at a cost there is
+one they now follow: it drops out.
+
+Exploration (the Gittins index of tips.bandit) is optional: with `sigma` > 0
+a cell whose situations this trainee has rarely met gets the index's bonus.
 """
 from __future__ import annotations
 
-from tips.bandit import TipBandit
-from tips.gains import PlayedRound, Tip, TipStat, cell_stats, roles_tip, top_tips
+from dataclasses import dataclass
+
+from tips.bandit import gittins_index
+from tips.gains import PlayedRound, Tip, TipStat, cell_stats, roles_tip, tip_from_key, top_tips
 from tips.mining import MinedRules
 
 
@@ -33,25 +32,30 @@ def covers(tip: Tip, rule: int, role: str) -> bool:
     return tip.rule == rule and (tip.roles is None or role in tip.roles)
 
 
-def cell_key(rule: int, role: str) -> str:
-    return f"rule:{rule}:{role}"
+def cell_key(mined: MinedRules, rule: int, role: str) -> str:
+    """A cell's key: the key of its rule's tip for that one role."""
+    return roles_tip(mined, rule, (role,)).key
 
 
-def untipped_cells(mined: MinedRules, scorer, history: list[tuple[PlayedRound, list[Tip]]],
-                   window: int | None = None) -> dict[str, TipStat]:
-    """Per cell, stats over the last `window` rounds in which no shown tip covered it."""
+def shown_in(mined: MinedRules, rnd: PlayedRound) -> list[Tip]:
+    """The tips of the current list shown in a round (keys of retired rules
+    and supervisor texts cover no cell)."""
+    return [t for t in (tip_from_key(mined, k) for k in dict.fromkeys(rnd.shown)) if t is not None]
+
+
+def untipped_cells(mined: MinedRules, scorer, rounds: list[PlayedRound]) -> dict[str, TipStat]:
+    """Per cell, stats over the rounds in which no shown tip covered it."""
     roles = list(dict.fromkeys(w.role for w in mined.scenario.workers))
     out: dict[str, TipStat] = {}
-    used: dict[str, int] = {}
-    for rnd, shown in reversed(history):
+    for rnd in rounds:
+        shown = shown_in(mined, rnd)
         per_round = {c.tip.key: c for c in cell_stats(mined, scorer, [rnd])}
         decisions = next(iter(per_round.values())).decisions if per_round else 0
         for rule in range(len(mined.rules)):
             for role in roles:
-                key = cell_key(rule, role)
-                if any(covers(t, rule, role) for t in shown) or (window and used.get(key, 0) >= window):
+                if any(covers(t, rule, role) for t in shown):
                     continue
-                used[key] = used.get(key, 0) + 1
+                key = cell_key(mined, rule, role)
                 st = out.setdefault(key, TipStat(roles_tip(mined, rule, (role,))))
                 st.rounds += 1
                 st.decisions += decisions
@@ -60,105 +64,67 @@ def untipped_cells(mined: MinedRules, scorer, history: list[tuple[PlayedRound, l
     return out
 
 
-def blend(own: TipStat | None, pop: TipStat | None, weight: float) -> TipStat:
-    """The trainee's own uncovered rounds, with the population's per-round
-    figures counted as `weight` more rounds (so one noisy round of their own
-    does not decide alone)."""
-    base = own or pop
-    st = TipStat(base.tip)
-    for part, w in ((own, None), (pop, weight)):
-        if part is None or not part.rounds:
-            continue
-        f = 1.0 if w is None else w / part.rounds
-        st.rounds += part.rounds * f
-        st.situations += part.situations * f
-        st.deviations += part.deviations * f
-        st.decisions += part.decisions * f
-        st.regret += part.regret * f
-        st.gains += [g * f for g in part.gains]
-    return st
-
-
-def combine(mined: MinedRules, cells: list[TipStat]) -> list[Tip]:
-    """Cells of one rule shown together, as one tip for those roles, in the cells' order."""
-    by_rule: dict[int, list[str]] = {}
-    for c in cells:
-        by_rule.setdefault(c.tip.rule, []).extend(c.tip.roles)
-    return [roles_tip(mined, rule, roles) for rule, roles in by_rule.items()]
-
-
-class Realisation:
-    """How much of a tip's estimated saving is realised once it is shown (a
-    trainee does not always follow it, and following it changes what comes
-    next), pooled over every trainee: the ratio that puts an arm's prior, an
-    estimate of what the tip *would* save, on the scale of the bandit's
-    rewards, what shown tips *did* save. Without such a ratio a tip not yet
-    shown always looks better than a proven one and the coach keeps swapping."""
-
-    def __init__(self, start: float = 0.5):
-        self.start, self.realised, self.estimated = start, 0.0, 0.0
-
-    @property
-    def ratio(self) -> float:
-        if self.estimated <= 0:
-            return self.start
-        return min(1.0, max(0.1, self.realised / self.estimated))
-
-    def record(self, realised: float, estimated: float) -> None:
-        if estimated > 0:
-            self.realised += realised
-            self.estimated += estimated
-
-
-class PersonalCoach:
-    """One trainee's tips over time: a Gittins-index bandit over cells."""
-
-    def __init__(self, mined: MinedRules, scorer, population: dict[str, TipStat],
-                 k: int = 3, window: int = 2, bandit: TipBandit | None = None, prior_rounds: float = 2.0,
-                 realisation: Realisation | None = None):
-        self.mined, self.scorer, self.population = mined, scorer, population
-        self.prior_rounds = prior_rounds
-        self.realisation = realisation or Realisation()
-        self.k, self.window = k, window
-        self.bandit = bandit or TipBandit(sigma=1.0, beta=0.9)
-        self.history: list[tuple[PlayedRound, list[Tip]]] = []
-        self.shown: list[Tip] = []
-        self.cells: dict[str, TipStat] = {}
-
-    def _estimates(self) -> dict[str, TipStat]:
-        own = untipped_cells(self.mined, self.scorer, self.history, self.window)
-        return {key: blend(own.get(key), self.population.get(key), self.prior_rounds)
-                for key in {**self.population, **own}}
-
-    def choose(self) -> list[Tip]:
-        self.cells = {k: v for k, v in self._estimates().items() if v is not None}
-        for key, st in self.cells.items():
-            if st.saved_per_round > 0 or key in self.bandit.arms:
-                self.bandit.add(key, self.realisation.ratio * st.saved_per_round)
-        chosen, rules = [], set()
-        for key in self.bandit.choose(len(self.bandit.arms)):
-            if key not in self.cells or self.bandit.index(key) <= 0:
-                continue
-            rule = self.cells[key].tip.rule
-            if rule in rules or len(rules) < self.k:  # more roles for a shown rule cost no extra tip
-                chosen.append(self.cells[key])
-                rules.add(rule)
-        self.shown = combine(self.mined, chosen)
-        return self.shown
-
-    def learn(self, rnd: PlayedRound) -> None:
-        """Reward each shown cell by the regret its tip saved this round."""
-        now = {c.tip.key: c for c in cell_stats(self.mined, self.scorer, [rnd], rescore=False)}
-        for key, base in self.cells.items():
-            tip_cell = now.get(key)
-            shown = any(covers(t, base.tip.rule, base.tip.roles[0]) for t in self.shown)
-            if shown and key in self.bandit.arms and tip_cell and base.situations:
-                saved = (base.mean_regret - tip_cell.mean_regret) * tip_cell.situations
-                self.bandit.update(key, saved)
-                self.realisation.record(saved, base.saved_per_round)
-        self.history.append((rnd, list(self.shown)))
-
-
-def population_tips(mined: MinedRules, cells: dict[str, TipStat], k: int = 3) -> list[Tip]:
+def population_tips(cells: dict[str, TipStat], k: int = 3) -> list[TipStat]:
     """The tips that would have saved most over a population's uncovered rounds."""
-    return [st.tip for st in top_tips(list(cells.values()), k)]
+    return top_tips(list(cells.values()), k)
+
+
+@dataclass
+class Estimate:
+    rule: int
+    role: str
+    saved: float = 0.0       # weighted regret avoided per round (own units)
+    weight: float = 0.0      # weight of the rounds in which its situation came up
+
+
+def personal_estimates(mined: MinedRules, scorer, own: list[PlayedRound], population: dict[str, TipStat],
+                       recency: float = 0.5, prior_rounds: float = 1.0, settled: int = 2,
+                       sigma: float = 0.0, beta: float = 0.7) -> dict[tuple[int, str], float]:
+    """(rule, role) -> what following the rule would save this trainee per
+    round (or its Gittins index, with sigma > 0); cells they now follow left out."""
+    n = len(own)
+    weights = [recency ** (n - 1 - i) for i in range(n)]
+    prior = prior_rounds * recency ** n
+    est: dict[tuple[int, str], Estimate] = {}
+    for st in population.values():
+        e = est.setdefault((st.tip.rule, st.tip.roles[0]), Estimate(st.tip.rule, st.tip.roles[0]))
+        e.saved += prior * st.saved_per_round
+        e.weight += prior
+    costly_last: dict[tuple[int, str], list[bool]] = {}
+    for w, rnd in zip(weights, own):
+        shown = shown_in(mined, rnd)
+        for c in cell_stats(mined, scorer, [rnd]):
+            cell = (c.tip.rule, c.tip.roles[0])
+            e = est.setdefault(cell, Estimate(*cell))
+            e.saved += w * sum(c.gains)
+            e.weight += w
+            if any(covers(t, *cell) for t in shown):
+                costly_last.setdefault(cell, []).append(any(g > 0 for g in c.gains))
+    total = sum(weights) + prior
+    followed = {cell for cell, costly in costly_last.items()
+                if len(costly) >= settled and not any(costly[-settled:])
+                and all(any(covers(t, *cell) for t in shown_in(mined, r)) for r in own[-settled:])}
+    out = {}
+    for cell, e in est.items():
+        if cell in followed or cell[0] >= len(mined.rules.antecedents):
+            continue  # now followed; or the default rule, which is no tip read alone
+        mean = e.saved / total
+        out[cell] = gittins_index(mean, e.weight + 1e-9, sigma, beta) if sigma > 0 else mean
+    return out
+
+
+def personal_tips(mined: MinedRules, estimates: dict[tuple[int, str], float], k: int = 3,
+                  share: float = 0.25) -> list[tuple[Tip, float]]:
+    """The `k` rules that would save most, each as one tip for the roles that
+    carry at least `share` of its best role's saving; (tip, saving per round)."""
+    by_rule: dict[int, dict[str, float]] = {}
+    for (rule, role), v in estimates.items():
+        if v > 0:
+            by_rule.setdefault(rule, {})[role] = v
+    ranked = []
+    for rule, roles in by_rule.items():
+        top = max(roles.values())
+        kept = [r for r in mined.vocab.roles if roles.get(r, 0.0) >= share * top]
+        ranked.append((sum(roles[r] for r in kept), rule, kept))
+    ranked.sort(key=lambda t: (-t[0], t[1]))
+    return [(roles_tip(mined, rule, kept), saved) for saved, rule, kept in ranked[:k]]

@@ -2,17 +2,31 @@
 (engine/trainee_sim.py: beliefs, greedy, habits, noise) plus tip-following.
 
 Tips. First, each idle worker's situation is checked against the tips shown
-this round, in order; when a tip applies and its action is possible, the
-trainee follows it with probability `model.follow`.
+this round, in order; when a tip's own condition holds (`tip.holds`: what a
+person can check from the sentence alone, not whether it is the first rule
+of the mined list to fire, a list they never see) and its action is
+possible, the trainee follows it with probability `model.follow`, their
+adherence.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.scenario import Scenario
 from engine.simulator import Kitchen, State
 from engine.trainee_sim import Habit, HabitTrainee, TraineeModel, worst_habits
 
-__all__ = ["Habit", "SimulatedTrainee", "TraineeModel", "worst_habits"]
+__all__ = ["Habit", "SimulatedTrainee", "TraineeModel", "costly_habits", "worst_habits"]
+
+
+def costly_habits(scenario: Scenario) -> list[Habit]:
+    """Every habit a trainee can have that costs time: a (role, task type)
+    pair of the tips' vocabulary where the role is slower at that type than
+    the quickest worker."""
+    roles = list(dict.fromkeys(w.role for w in scenario.workers))
+    fastest = {k: min(w.durations[k] for w in scenario.workers) for k in scenario.task_types}
+    return [Habit(r, k) for r in roles for k in scenario.task_types
+            if min(w.durations[k] for w in scenario.workers if w.role == r) > fastest[k]]
 
 
 @dataclass
@@ -23,7 +37,8 @@ class SimulatedTrainee(HabitTrainee):
 
     def _advised_choice(self, kitchen: Kitchen, state: State, w: int, taken: set[int]) -> int | None:
         for tip in self.tips:
-            if tip.applies(kitchen, state, w):
+            holds = getattr(tip, "holds", None) or tip.applies  # a duck-typed tip may only know `applies`
+            if holds(kitchen, state, w):
                 choice = tip.choice(kitchen, state, w, taken)
                 if choice is not None:
                     return choice if self.rng.random() < self.model.follow else None
