@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
         self.trainee, self.scenario_key = trainee, key
         self._load_expert(scenario)
         self.session = RoundSession(model, self.engine, self.store, round_id)
+        self.session.saveProblem.connect(self._store_notice)
         screen = self.round_screen
         screen.start(self.session, self.settings.tick_seconds(scenario), trainee, [], "Working out your tips…")
         self._expert_status(getattr(self, "_expert_text", ""))
@@ -330,11 +331,24 @@ class MainWindow(QMainWindow):
             self._desk.close()  # waits for a report export, which reads the store closed below
         if self.session is not None:
             self.session.close()
+            if not self.session.retry_unsaved() and not self._confirm_losing(len(self.session.unsaved)):
+                e.ignore()  # stay open: the trainee can free the disk or the lock and close again
+                return
         if self._round_screen is not None:
             self._round_screen.stop()
         self.engine.shutdown()
         self.background.shutdown()
         super().closeEvent(e)
+
+    def _confirm_losing(self, n: int) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.warning(
+            self, "Not saved", f"{n} change(s) of this round could not be saved to the records database "
+            "(see the status line). Quit anyway and lose them, or stay and try again?",
+            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Retry)
+        return answer == QMessageBox.StandardButton.Discard
 
 
 def _stored_score(d) -> SimpleNamespace:

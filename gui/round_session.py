@@ -12,6 +12,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from engine.records.database import StoreError
 from gui.engine_thread import EngineClient
 from gui.feedback import ScoredTick, feedback_line
 from gui.round_model import AssignRefused, RoundModel, TickStep
@@ -23,6 +24,7 @@ class RoundSession(QObject):
     scoredTick = Signal(object)        # ScoredTick
     benchmarksReady = Signal(object)   # {"expert": value or None, "optimum": value or None}
     completed = Signal()               # round over and every decision stored
+    saveProblem = Signal(str)          # a write the database refused; it is kept and retried
 
     def __init__(self, model: RoundModel, engine: EngineClient | None, store=None, round_id: int | None = None):
         super().__init__()
@@ -35,6 +37,10 @@ class RoundSession(QObject):
         self._closed = False
         self._latest_tick = -1
         self.tick_started = time.monotonic()
+        # Writes the database refused (full disk, a lock held too long, made
+        # read-only): kept in order and retried before every later write and
+        # at the end, so a passing problem loses no decision.
+        self.unsaved: list[tuple] = []
         if engine is not None:
             engine.scoreReady.connect(self._on_score)
             engine.scoreFailed.connect(self._on_score_failed)
@@ -45,7 +51,7 @@ class RoundSession(QObject):
         """The tips on screen from this tick on, kept with the round (what a supervisor sees)."""
         if self.store is not None and self.round_id is not None and not self._closed:
             for tip in tips:
-                self.store.record_tip(self.round_id, self.model.tick, tip.rule, tip.text)
+                self._write(self.store.record_tip, self.round_id, self.model.tick, tip.rule, tip.text)
 
     # -- the trainee's moves -----------------------------------------------------
     def assign(self, task: int, worker: int) -> str | None:
@@ -96,7 +102,7 @@ class RoundSession(QObject):
             return
         step, think = self.outstanding.pop(rid)
         if self.store is not None and self.round_id is not None:
-            self.store.set_score(self.round_id, step.state.tick, score)
+            self._write(self.store.set_score, self.round_id, step.state.tick, score)
         tick = ScoredTick(step.state, step.decision, score)
         self.scored.append(tick)
         self.scoredTick.emit(tick)
@@ -129,7 +135,25 @@ class RoundSession(QObject):
     # -- records ---------------------------------------------------------------------
     def _store(self, step: TickStep, score, think: float | None) -> None:
         if self.store is not None and self.round_id is not None:
-            self.store.record_decision(self.round_id, step.state.tick, step.decision, score, think_seconds=think)
+            self._write(self.store.record_decision, self.round_id, step.state.tick, step.decision, score,
+                        think_seconds=think)
+
+    def _write(self, method, *args, **kwargs) -> bool:
+        """Do one store write after any that are waiting; True when all are in."""
+        self.unsaved.append((method, args, kwargs))
+        return self.retry_unsaved()
+
+    def retry_unsaved(self) -> bool:
+        while self.unsaved:
+            method, args, kwargs = self.unsaved[0]
+            try:
+                method(*args, **kwargs)
+            except StoreError as e:
+                self.saveProblem.emit(f"{e} -- {len(self.unsaved)} change(s) kept and retried "
+                                      "at the next tick; keep the app open")
+                return False
+            self.unsaved.pop(0)
+        return True
 
     def _maybe_complete(self) -> None:
         waiting_summary = self.engine is not None and self.benchmarks is None
@@ -142,7 +166,7 @@ class RoundSession(QObject):
         if self.store is not None and self.round_id is not None:
             optimum = (self.benchmarks or {}).get("optimum")
             if self.model.done:
-                self.store.finish_round(self.round_id, optimum)
+                self._write(self.store.finish_round, self.round_id, optimum)
         self.completed.emit()
 
     def close(self) -> None:
