@@ -132,3 +132,21 @@ def supervisor_password(args: argparse.Namespace) -> str | None:
     from engine.records.access import PASSWORD_ENV
 
     return getattr(args, "password", None) or os.environ.get(PASSWORD_ENV) or None
+
+
+def open_records(args: argparse.Namespace, create: bool, out=None):
+    """The records store a subcommand names, or one CommandError line.
+    `create` only for commands that write records (play, traces import): the
+    others read, and a mistyped --db must not become a new empty database.
+    `out`: the file the command will write; refused when it is the database
+    itself or its -wal/-shm, since outputs are renamed over their file."""
+    from engine.records.store import StoreError, open_store
+
+    try:
+        store = open_store(db_argument(args), create=create)
+    except StoreError as e:
+        raise CommandError(str(e)) from None
+    if out is not None and store.holds(out):
+        store.close()
+        raise CommandError(f"{out} is the records database itself; choose another file to write")
+    return store

@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from engine.cli_support import CommandError, db_argument, emit_json, seed, supervisor_password
+from engine.cli_support import CommandError, emit_json, open_records, seed, supervisor_password
 
 POLICIES = ("random", "greedy", "dispatch", "expert")
 
@@ -36,13 +36,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_export)
 
 
-def _open(args, create: bool = True):
-    from engine.records.store import StoreError, open_store
-
-    try:
-        return open_store(db_argument(args), create=create)
-    except StoreError as e:
-        raise CommandError(str(e)) from None
 
 
 def _expert_and_scorer(scenario, path: str | None):
@@ -70,7 +63,7 @@ def cmd_play(args) -> int:
     scenario = load_scenario(args.scenario)
     expert, scorer = _expert_and_scorer(scenario, args.expert)
     policy = expert if args.policy == "expert" else BASELINES[args.policy]
-    store = _open(args)
+    store = open_records(args, create=True)
     try:
         t0 = time.perf_counter()
         info = play_and_store(store, scenario, args.seed, policy, args.policy, args.trainee.strip(),
@@ -105,7 +98,7 @@ def cmd_export(args) -> int:
         raise CommandError(f"cannot write {out}: it is a folder; name a file such as {out / 'decisions.csv'}")
     if not out.parent.is_dir():
         raise CommandError(f"cannot write {out}: folder {out.parent} does not exist")
-    store = _open(args, create=False)  # an export only reads: a mistyped path must not become a new database
+    store = open_records(args, create=False, out=out)
     try:
         what = f"{args.trainee}'s decisions" if args.trainee is not None else "every trainee's decisions"
         try:

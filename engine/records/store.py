@@ -71,6 +71,16 @@ class Store(People):
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def holds(self, path) -> bool:
+        """Whether `path` is this database's file or one of its side files:
+        never a place to write an export or a report."""
+        from pathlib import Path
+
+        from engine.records.database import sqlite_file
+
+        db = sqlite_file(self.engine)
+        return db is not None and Path(path).resolve() in (db, Path(f"{db}-wal"), Path(f"{db}-shm"))
+
     def check_log(self) -> None:
         """If another process deleted the write-ahead log this store commits
         into (wal_watch.py), copy what it holds into the database file and

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli_support import CommandError, db_argument, emit_json, supervisor_password
+from engine.cli_support import CommandError, emit_json, open_records, supervisor_password
 
 DB_HELP = "database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)"
 VERBOSE_HELP = "list every bad row (by default one line: how many, and the first few)"
@@ -59,15 +59,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(func=cmd_trainee)
 
 
-def _open(args, create: bool = False):
-    """The records store; `create` only for commands that write (import): the
-    others read, and a mistyped --db must not become a new empty database."""
-    from engine.records.store import StoreError, open_store
-
-    try:
-        return open_store(db_argument(args), create=create)
-    except StoreError as e:
-        raise CommandError(str(e)) from None
 
 
 def bad_rows(problems, file: str, verbose: bool) -> str:
@@ -97,7 +88,7 @@ def cmd_import(args) -> int:
     scorer_for = importer.default_scorer
     if args.expert:
         scorer_for = importer.file_scorer(args.expert)
-    store = _open(args, create=True)
+    store = open_records(args, create=True)
     try:
         result = importer.import_trace(store, args.file, skip_bad=args.skip_bad,
                                        scorer_for=scorer_for, progress=True)
@@ -146,7 +137,7 @@ def cmd_export(args) -> int:
     from engine.traces.exporter import export_trace
 
     out = _writable(args.out)
-    store = _open(args)
+    store = open_records(args, create=False, out=out)
     try:
         try:
             supervisor_gate(store, supervisor_password(args), "a trace export (every trainee's decisions)")
@@ -205,7 +196,7 @@ def cmd_calibrate(args) -> int:
 def cmd_table(args) -> int:
     from engine.traces.table import format_table, research_table
 
-    store = _open(args)
+    store = open_records(args, create=False)
     try:
         rows = research_table(store, args.group_by)
     finally:
@@ -223,7 +214,7 @@ def cmd_trainee(args) -> int:
     out = _writable(args.out)
     if args.epochs < 1:
         raise CommandError(f"--epochs must be at least 1, not {args.epochs}")
-    store = _open(args)
+    store = open_records(args, create=False)
     try:
         if args.trainee is not None and store.find_person(args.trainee) is None:
             raise CommandError(f"no trainee named {args.trainee!r} in {store.url}")

@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from engine.cli_support import CommandError, db_argument, emit_json, supervisor_password
+from engine.cli_support import CommandError, db_argument, emit_json, open_records, supervisor_password
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,13 +30,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_supervisor)
 
 
-def _open(args, create: bool):
-    from engine.records.store import StoreError, open_store
-
-    try:
-        return open_store(db_argument(args), create=create)
-    except StoreError as e:
-        raise CommandError(str(e)) from None
 
 
 def cmd_report(args) -> int:
@@ -47,7 +40,7 @@ def cmd_report(args) -> int:
         report_format(out)
     except ReportError as e:
         raise CommandError(str(e)) from None
-    store = _open(args, create=False)  # a report only reads: a mistyped path must not become a new database
+    store = open_records(args, create=False, out=out)
     try:
         t0 = time.perf_counter()
         require_report_access(store, supervisor_password(args))
@@ -74,7 +67,7 @@ def cmd_supervisor(args) -> int:
     # A database named on the command line or in KITCHEN_COACH_DB must exist (a
     # typo would open an empty desk); the default one in the data folder may be
     # new, so a supervisor can be set up before any trainee has played.
-    store = _open(args, create=db_argument(args) is None and not os.environ.get(ENV_VAR))
+    store = open_records(args, create=db_argument(args) is None and not os.environ.get(ENV_VAR))
     try:
         app = make_app()
         window = open_desk(store)

@@ -137,18 +137,12 @@ class SupervisorWindow(QMainWindow):
         stem = (trainee or "all-trainees").replace(" ", "-").lower()
         path = save_file_name(self, "Export a progress report", str(Path.home() / f"{stem}.pdf"),
                               "PDF report (*.pdf);;CSV, one row per round (*.csv)")
-        if path and self._is_the_database(Path(path)):
+        if path and self.store.holds(path):
             # the report is written beside and renamed over its file: that would replace the records
             self.status.setText(f"{Path(path).name} is the records database itself; choose another file "
                                 "for the report.")
         elif path:
             self.export(Path(path), trainee)
-
-    def _is_the_database(self, path: Path) -> bool:
-        from engine.records.database import sqlite_file
-
-        db = sqlite_file(self.store.engine)
-        return db is not None and path.resolve() in (db, Path(f"{db}-wal"), Path(f"{db}-shm"))
 
     def export(self, out: Path, trainee: str | None = None):
         """Start exporting in the background; returns the job (its `finished`
