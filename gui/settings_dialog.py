@@ -41,6 +41,7 @@ class SettingsDialog(QDialog):
         self.condition.setCurrentIndex(list(CONDITIONS).index(settings.condition))
         form.addRow("Experimental condition", self.condition)
 
+        self._db_in_use = db_in_use
         self.database = QLineEdit(settings.database)
         self.database.setPlaceholderText("default: " + db_in_use)
         browse = QPushButton("Browse…")
@@ -63,7 +64,9 @@ class SettingsDialog(QDialog):
         lay.addWidget(buttons)
 
     def _browse(self) -> None:
-        path = save_file_name(self, "Records database", self.database.text() or "records.db",
+        # start where the records are: the typed file, else the one in use, not the app's working folder
+        in_use = self._db_in_use.removeprefix("sqlite:///") if self._db_in_use.startswith("sqlite:///") else ""
+        path = save_file_name(self, "Records database", self.database.text().strip() or in_use or "records.db",
                               "SQLite database (*.db *.sqlite);;All files (*)", confirm_overwrite=False)
         if path:
             self.database.setText(path)
