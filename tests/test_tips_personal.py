@@ -62,7 +62,8 @@ def test_different_habits_get_different_tips_about_their_own_mistake(coach_parts
         action = mined.vocab.actions[mined.action(tip.rule)]
         assert habit.role in tip.roles or action == habit.task_type, tip.text
         deviations = _deviations(tip, mined, rounds, habit)
-        assert sum(deviations) >= len(deviations) / 2, (tip.text, deviations)
+        # a third, not a half, since the default rule (often the closest fit) is no tip any more
+        assert sum(deviations) >= len(deviations) / 3, (tip.text, deviations)
         tops[habit.label] = tip
     assert tops["server:cook"].key != tops["chef:plate"].key
 

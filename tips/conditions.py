@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from engine.scenario import Scenario
 from engine.simulator import IDLE
 from tips.fixed import HANDCRAFTED
-from tips.gains import PlayedRound, Tip, cell_stats
+from tips.gains import PlayedRound, Tip, cell_stats, standalone_precision
 from tips.mining import MinedRules
 from tips.personal import personal_estimates, personal_tips, population_tips, untipped_cells
 from tips.population import calibration_stats, pool
@@ -42,10 +42,11 @@ class Coaching:
     history: int = 2            # each trainee's last rounds the population's figures come from
     recency: float = 0.5        # a round counts this much of the round after it
     prior_rounds: float = 1.0   # the population's figures count as this many rounds, older than all
-    settled: int = 2            # a tip shown and followed in this many rounds in a row drops out
+    settled: int = 3            # a tip shown and followed in this many rounds in a row drops out
     sigma: float = 0.0          # Gittins exploration bonus (0: off; see tips/personal.py)
     beta: float = 0.7
     rounds_looked_at: int = 8   # a round older than this weighs under 0.5**8 of the latest: not scored
+    precision: float = 0.8      # a tip read alone must agree with the list this often where it holds
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Coach:
     def __init__(self, scenario: Scenario, mined: MinedRules, scorer, settings: Coaching = Coaching(),
                  calibration_seed: int = 0):
         self.scenario, self.mined, self.scorer, self.settings = scenario, mined, scorer, settings
-        self.calibration = calibration_stats(scenario, mined, scorer, calibration_seed)
+        self.calibration, self.calibration_rounds = calibration_stats(scenario, mined, scorer, calibration_seed)
         self._population: tuple[tuple, dict] = ((), {})
 
     def population(self, everyone: list[PlayedRound]) -> dict:
@@ -94,13 +95,15 @@ class Coach:
         if condition == "fixed":
             return self.fixed(fixed_texts)
         if condition == "mined":
-            chosen = [(st.tip, st.saved_per_round) for st in population_tips(self.population(everyone), s.k)]
+            ranked = [(st.tip, st.saved_per_round) for st in population_tips(self.population(everyone), 99)]
         elif condition == "personalised":
             est = personal_estimates(self.mined, self.scorer, own, self.population(everyone), s.recency,
                                      s.prior_rounds, s.settled, s.sigma, s.beta)
-            chosen = personal_tips(self.mined, est, s.k)
+            ranked = personal_tips(self.mined, est, 99)
         else:
             raise ValueError(f"unknown condition {condition!r}: one of {', '.join(CONDITIONS)}")
+        seen = self.calibration_rounds + own[-2:]
+        chosen = [(t, g) for t, g in ranked if standalone_precision(self.mined, t, seen) >= s.precision][:s.k]
         return [ShownTip(t.key, t.text, tuple(self.why(t, own)), g, t) for t, g in chosen]
 
     @staticmethod

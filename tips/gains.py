@@ -283,6 +283,23 @@ def top_tips(cells: list[TipStat], n: int = 3) -> list[TipStat]:
     return sorted(tips, key=lambda s: (-s.saved_per_round, -s.frequency, s.tip.rule))[:n]
 
 
+def standalone_precision(mined: MinedRules, tip: Tip, rounds: list[PlayedRound]) -> float:
+    """How often, where the tip's own condition holds, the whole list would
+    do what the tip says. A reader follows a sentence wherever its condition
+    holds, not only where the list gives it the decision, so a tip whose
+    condition also covers situations an earlier rule decides otherwise ("when
+    Carol is free, assign her to chop", while cooking comes first) misleads."""
+    hold = agree = 0
+    for rnd in rounds:
+        k = rnd.kitchen
+        for s, _ in rnd.steps:
+            for w in k.idle_workers(s):
+                if tip.holds(k, s, w):
+                    hold += 1
+                    agree += mined.action(mined.rule_for(k, s, w)) == mined.action(tip.rule)
+    return agree / hold if hold else 1.0
+
+
 def situations(mined: MinedRules, scorer, tip: Tip, rounds: list[PlayedRound]) -> TipStat:
     """How often the tip's situation came up in these rounds and the trainee's regret there."""
     st = TipStat(tip, rounds=len(rounds))

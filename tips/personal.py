@@ -11,10 +11,12 @@ from every decision of theirs (finished rounds or not), each round weighted
 `recency` times the round after it, so what they do now counts most; the
 population's figures count as `prior_rounds` more rounds older than all of
 theirs, so a newcomer gets the population's tips and one round of their own
-already outweighs them. A habit they repeat piles up regret avoided round
-after round, so its tip comes first. A cell whose tip was shown in each of
-the trainee's last `settled` rounds and never gone against at a cost there is
-one they now follow: it drops out.
+already outweighs them. Rounds in which the cell's tip was on the screen are
+left out of its estimate: a followed tip hides the mistake it fixes, and
+without it the mistake comes back. A habit they repeat piles up regret
+avoided round after round, so its tip comes first. A cell whose tip was shown
+in each of the trainee's last `settled` rounds and never gone against at a
+cost there is one they now follow: it drops out.
 
 Exploration (the Gittins index of tips.bandit) is optional: with `sigma` > 0
 a cell whose situations this trainee has rarely met gets the index's bonus.
@@ -74,7 +76,7 @@ class Estimate:
     rule: int
     role: str
     saved: float = 0.0       # weighted regret avoided per round (own units)
-    weight: float = 0.0      # weight of the rounds in which its situation came up
+    weight: float = 0.0      # weight of the rounds in which no shown tip covered it
 
 
 def personal_estimates(mined: MinedRules, scorer, own: list[PlayedRound], population: dict[str, TipStat],
@@ -91,16 +93,19 @@ def personal_estimates(mined: MinedRules, scorer, own: list[PlayedRound], popula
         e.saved += prior * st.saved_per_round
         e.weight += prior
     costly_last: dict[tuple[int, str], list[bool]] = {}
+    cells = [(rule, role) for rule in range(len(mined.rules.antecedents)) for role in mined.vocab.roles]
     for w, rnd in zip(weights, own):
         shown = shown_in(mined, rnd)
-        for c in cell_stats(mined, scorer, [rnd]):
-            cell = (c.tip.rule, c.tip.roles[0])
-            e = est.setdefault(cell, Estimate(*cell))
-            e.saved += w * sum(c.gains)
-            e.weight += w
+        gains = {(c.tip.rule, c.tip.roles[0]): c.gains for c in cell_stats(mined, scorer, [rnd])}
+        for cell in cells:
             if any(covers(t, *cell) for t in shown):
-                costly_last.setdefault(cell, []).append(any(g > 0 for g in c.gains))
-    total = sum(weights) + prior
+                # a tip that is followed hides the mistake it fixes: a round
+                # with it on the screen says nothing of what the trainee does alone
+                costly_last.setdefault(cell, []).append(any(g > 0 for g in gains.get(cell, ())))
+                continue
+            e = est.setdefault(cell, Estimate(*cell))
+            e.saved += w * sum(gains.get(cell, ()))
+            e.weight += w  # a round where the situation never came up saved nothing
     followed = {cell for cell, costly in costly_last.items()
                 if len(costly) >= settled and not any(costly[-settled:])
                 and all(any(covers(t, *cell) for t in shown_in(mined, r)) for r in own[-settled:])}
@@ -108,7 +113,7 @@ def personal_estimates(mined: MinedRules, scorer, own: list[PlayedRound], popula
     for cell, e in est.items():
         if cell in followed or cell[0] >= len(mined.rules.antecedents):
             continue  # now followed; or the default rule, which is no tip read alone
-        mean = e.saved / total
+        mean = e.saved / e.weight if e.weight else 0.0
         out[cell] = gittins_index(mean, e.weight + 1e-9, sigma, beta) if sigma > 0 else mean
     return out
 

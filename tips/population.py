@@ -21,16 +21,18 @@ def play(trainee: SimulatedTrainee, kitchen: Kitchen, tips) -> PlayedRound:
     return PlayedRound(kitchen, steps, kitchen.value(trainee.final_state), shown=tuple(t.key for t in tips))
 
 
-def calibration_stats(scenario: Scenario, mined: MinedRules, scorer, seed: int = 0) -> dict[str, TipStat]:
+def calibration_stats(scenario: Scenario, mined: MinedRules, scorer,
+                      seed: int = 0) -> tuple[dict[str, TipStat], list[PlayedRound]]:
     """Cell stats of one round each of a trainee without habits and one per
     role's worst habit (their own seeds): the population's figures before
-    anyone has played, keyed by tip key."""
-    parts = []
+    anyone has played, keyed by tip key; and those rounds."""
+    parts, rounds = [], []
     for i, h in enumerate([None] + worst_habits(scenario)):
         t = SimulatedTrainee(f"calibration{i}", scenario, TraineeModel(habits=(h,) if h else ()),
                              seed=9_000_000 + seed * 101 + i)
-        parts.append(cell_stats(mined, scorer, [play(t, round_kitchen(scenario, seed + 7, 0), [])]))
-    return {st.tip.key: st for st in merge(parts)}
+        rounds.append(play(t, round_kitchen(scenario, seed + 7, 0), []))
+        parts.append(cell_stats(mined, scorer, rounds[-1:]))
+    return {st.tip.key: st for st in merge(parts)}, rounds
 
 
 def pool(*cell_maps: dict[str, TipStat]) -> dict[str, TipStat]:
