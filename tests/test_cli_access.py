@@ -10,26 +10,12 @@ import pytest
 
 from engine.records.store import open_store
 from engine.scenario import load_scenario
-from gui.cli import main
 from gui.reports.sample_data import seed_trainees
+from tests.cli_helpers import isolated, run  # noqa: F401 (isolated: a fixture every test here uses)
+
+pytestmark = pytest.mark.usefixtures("isolated")
 
 PASSWORD = "kitchen-boss-1"
-
-
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("KITCHEN_COACH_CACHE", str(tmp_path_factory.getbasetemp() / "tips-cache"))
-    monkeypatch.delenv("KITCHEN_COACH_SUPERVISOR_PASSWORD", raising=False)
-    monkeypatch.delenv("KITCHEN_COACH_DB", raising=False)
 
 
 @pytest.fixture

@@ -19,19 +19,12 @@ import pytest
 
 from engine.records.store import open_store
 from gui.cli import build_parser, main
+from tests.cli_helpers import isolated, run  # noqa: F401 (isolated: a fixture every test here uses)
+
+pytestmark = pytest.mark.usefixtures("isolated")
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "kitchen-boss-1"
-
-
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    """main() in-process; argparse's usage errors count like any other."""
-    try:
-        code = main(argv)
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def kc(*args, env=None, timeout=120):
@@ -43,13 +36,6 @@ def last_json(out: str) -> dict:
     obj = json.loads(out.strip().splitlines()[-1])
     assert isinstance(obj, dict)
     return obj
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("KITCHEN_COACH_CACHE", str(tmp_path_factory.getbasetemp() / "tips-cache"))
-    monkeypatch.delenv("KITCHEN_COACH_SUPERVISOR_PASSWORD", raising=False)
-    monkeypatch.delenv("KITCHEN_COACH_DB", raising=False)
 
 
 @pytest.fixture
@@ -135,8 +121,9 @@ def _desk_login(monkeypatch, accept: bool):
 
 
 def test_supervisor_prints_json_when_the_desk_closes(qtbot, records, monkeypatch, capsys):
-    import gui.app
     from PySide6.QtWidgets import QApplication
+
+    import gui.app
 
     with open_store(str(records)) as store:
         store.set_password(store.person("Sam", "supervisor"), PASSWORD)

@@ -26,16 +26,6 @@ OPEN_AND_CLOSE = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
 posix_locks = pytest.mark.skipif(not Path("/proc/locks").exists(), reason="reads POSIX locks from /proc/locks")
 
 
-def _locked_inodes() -> list[int]:
-    """Inodes this process holds POSIX locks on."""
-    pid, held = str(os.getpid()), set()
-    for line in Path("/proc/locks").read_text().splitlines():
-        fields = line.split()
-        if "->" not in fields and fields[1] == "POSIX" and fields[4] == pid:
-            held.add(int(fields[5].rsplit(":", 1)[1]))
-    return sorted(held)
-
-
 def _round(store, trainee="ada", decisions=0):
     rid = store.start_round(store.start_session(store.person(trainee)), load_scenario("burger"), 0)
     for tick in range(decisions):
@@ -53,14 +43,16 @@ def _kc(*args, **kw):
 def test_checking_a_database_this_process_holds_leaves_its_locks(tmp_path):
     """check_sqlite_file read the magic with open()/close(): that dropped the
     locks of the store this process already had on the file."""
+    from tests.cli_helpers import locked_inodes  # here: this file also runs as a child script
+
     path = tmp_path / "records.db"
     with open_store(str(path)) as store:
         _round(store, decisions=1)
-        before = _locked_inodes()
+        before = locked_inodes()
         assert path.stat().st_ino in before
         check_sqlite_file(path)
         open_store(str(path)).close()  # the app opening the same database again (Settings)
-        assert _locked_inodes() == before
+        assert locked_inodes() == before
 
 
 @posix_locks
