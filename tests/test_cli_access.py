@@ -14,7 +14,6 @@ from gui.reports.sample_data import seed_trainees
 from tests.cli_helpers import isolated, run  # noqa: F401 (isolated: a fixture every test here uses)
 
 pytestmark = pytest.mark.usefixtures("isolated")
-
 PASSWORD = "kitchen-boss-1"
 
 

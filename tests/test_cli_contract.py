@@ -21,9 +21,8 @@ from engine.records.store import open_store
 from gui.cli import build_parser, main
 from tests.cli_helpers import isolated, run  # noqa: F401 (isolated: a fixture every test here uses)
 
-pytestmark = pytest.mark.usefixtures("isolated")
-
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.usefixtures("isolated")
 PASSWORD = "kitchen-boss-1"
 
 

@@ -22,8 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import locked_inodes
-
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "chef's secret"
 # the second process: any SQLite client that opens the database and closes it
@@ -32,6 +30,67 @@ OPEN_AND_CLOSE = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
 
 posix_locks = pytest.mark.skipif(not Path("/proc/locks").exists(), reason="reads POSIX locks from /proc/locks")
 
+
+@posix_locks
+@pytest.mark.parametrize("dialog", ["settings-browse", "report-typed-path"])
+def test_a_file_dialog_on_the_database_folder_loses_no_decision(tmp_path, dialog):
+    folder, home = tmp_path / "records", tmp_path / "home"
+    folder.mkdir()
+    home.mkdir()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(home), KITCHEN_COACH_CONFIG=str(home / "s.json"))
+    env.pop("KITCHEN_COACH_DB", None)
+    run = subprocess.run([sys.executable, __file__, dialog, str(folder)], env=env, capture_output=True,
+                         text=True, timeout=180)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+
+    from engine.records.store import open_store
+
+    with open_store(str(folder / "records.db"), create=False) as store:
+        kept = len(store.load_round(seen["round"]).decisions)
+    assert kept == 10, f"{10 - kept} of 10 committed decisions lost"
+    # and not by luck: listing the folder left the app's locks on the database alone
+    assert seen["db_inode"] in seen["locks_before"]
+    assert seen["locks_after"] == seen["locks_before"]
+
+
+def test_a_report_is_never_written_over_the_database(qtbot, tmp_path, monkeypatch):
+    """A report is written beside its file and renamed over it: chosen as the
+    report's file, the database would be replaced by the report."""
+    from engine.records.models import SUPERVISOR
+    from engine.records.store import open_store
+    from engine.scenario import load_scenario
+    from gui.supervisor import window
+
+    db = tmp_path / "records.db"
+    with open_store(str(db)) as store:
+        rid = store.start_round(store.start_session(store.person("ada")), load_scenario("burger"), 0)
+        store.record_decision(rid, 0, {})
+        store.set_password(store.person("boss", SUPERVISOR), PASSWORD)
+        desk = window.SupervisorWindow(store, "boss", PASSWORD)
+        qtbot.addWidget(desk)
+        for chosen in (db, f"{db}-wal"):
+            monkeypatch.setattr(window, "save_file_name", lambda *args, **kwargs: str(chosen))
+            desk._ask_export(None)
+            assert desk.job is None and "is the records database itself" in desk.status.text()
+        desk.close()
+        assert len(store.load_round(rid).decisions) == 1
+
+
+def test_every_file_dialog_in_gui_is_built_by_the_helper():
+    """A dialog made any other way would sniff file contents again."""
+    offenders = []
+    for path in sorted((ROOT / "gui").rglob("*.py")):
+        if path.name == "file_dialog.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for needle in ("QFileDialog", "QFileSystemModel", "QCompleter"):
+            if needle in text:
+                offenders.append(f"{path.relative_to(ROOT)}: {needle}")
+    assert not offenders, "build file dialogs with gui/file_dialog.py: " + ", ".join(offenders)
+
+
+# -- the app, run as a child process ------------------------------------------------------------------
 
 def _child(dialog: str, folder: Path) -> None:
     import time
@@ -50,6 +109,7 @@ def _child(dialog: str, folder: Path) -> None:
     from engine.scenario import load_scenario
     from gui.app import make_app
     from gui.main_window import MainWindow
+    from tests.cli_helpers import locked_inodes
     from tests.gui_helpers import FakeScorer
 
     app = make_app()

@@ -43,7 +43,9 @@ def _kc(*args, **kw):
 def test_checking_a_database_this_process_holds_leaves_its_locks(tmp_path):
     """check_sqlite_file read the magic with open()/close(): that dropped the
     locks of the store this process already had on the file."""
-    from tests.cli_helpers import locked_inodes  # here: this file also runs as a child script
+    from tests.cli_helpers import (
+        locked_inodes,  # here: this file also runs as a child script
+    )
 
     path = tmp_path / "records.db"
     with open_store(str(path)) as store:
