@@ -2,6 +2,7 @@
 range are refused by argparse with one line (never a traceback from deep
 inside), --json everywhere, a reader that goes away early (`| head -1`) is no
 error, and `train --out` never creates folders."""
+import re
 import argparse
 import fcntl
 import json
@@ -21,6 +22,7 @@ from gui.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
 BURGER = (ROOT / "resources" / "scenarios" / "burger.toml").read_text()
+HORIZON = re.search(r"^ticks = .*$", BURGER, re.M).group(0)  # the line, whatever the horizon
 
 
 def refused(capsys, argv, option):
@@ -132,7 +134,7 @@ def test_scenario_check_json(tmp_path, capsys):
     assert out["file"].endswith("burger.toml")
 
     bad = tmp_path / "bad.toml"
-    bad.write_text(BURGER.replace("ticks = 23", "ticks = 0"))
+    bad.write_text(BURGER.replace(HORIZON, "ticks = 0"))
     assert main(["scenario", "check", str(bad), "--json"]) == 2
     captured = capsys.readouterr()
     assert json.loads(captured.out) == {"ok": False, "file": str(bad), "place": "scenario.ticks",
@@ -147,7 +149,7 @@ def test_a_closed_pipe_is_no_error(tmp_path):
     holds, so the command is still writing when the reader closes its end."""
     orders = "".join(f'\n[[orders]]\ndish = "burger"\nat = {t}\n' for t in range(3000))
     big = tmp_path / "big.toml"
-    big.write_text(BURGER.replace("ticks = 23", "ticks = 5000").replace("count = 4", "count = 1") + orders)
+    big.write_text(BURGER.replace(HORIZON, "ticks = 5000").replace("count = 4", "count = 1") + orders)
     p = subprocess.Popen([sys.executable, "-m", "gui.cli", "scenario", "show", str(big)], cwd=ROOT,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = p.stdout.readline()

@@ -2,6 +2,7 @@
 refused by `scenario check` with one line naming the file, the place and the
 limit; and `solve` ends with one clear line, never a traceback or "nan", on
 every scenario the loader accepts."""
+import re
 import json
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from engine.simulator import Kitchen
 from gui.cli import main
 
 BURGER = (Path(__file__).resolve().parent.parent / "resources" / "scenarios" / "burger.toml").read_text()
+HORIZON = re.search(r"^ticks = .*$", BURGER, re.M).group(0)  # the line, whatever the horizon
+AT_HORIZON = f"line {BURGER[:BURGER.index(HORIZON)].count(chr(10)) + 1}"
 
 
 def burger(old: str, new: str) -> str:
@@ -31,9 +34,9 @@ WORKER = '\n[[workers]]\nname = "W{i}"\nrole = "cook"\nchop = 2\ncook = 2\nplate
 
 # case -> (scenario text, words the place must hold, words the problem must hold)
 BEYOND = {
-    "horizon 10^26": (burger("ticks = 23", "ticks = 100000000000000000000000000"),
+    "horizon 10^26": (burger(HORIZON, "ticks = 100000000000000000000000000"),
                       "scenario.ticks", ["horizon", "10000 ticks"]),
-    "horizon 1e26 (a float)": (burger("ticks = 23", "ticks = 1e26"), "scenario.ticks", ["whole number"]),
+    "horizon 1e26 (a float)": (burger(HORIZON, "ticks = 1e26"), "scenario.ticks", ["whole number"]),
     "handover 2^63-1": (burger('objective = "makespan"', 'objective = "makespan"\nhandover = 9223372036854775807'),
                         "scenario.handover", ["handover", "10000 ticks"]),
     "arrival rate 1e300": (BURGER + ARRIVALS.format(rate="1e300"), "arrivals[0].rate", ["5000 orders"]),
@@ -64,9 +67,9 @@ BEYOND = {
     "a precedence naming a task 100,000 times": (
         burger('after = { plate = ["chop", "cook"] }', 'after = { plate = [' + '"chop", ' * 100_000 + '"cook"] }'),
         "recipes.burger.after.plate", ["names a task twice"]),
-    "an integer of 5000 digits": (burger("ticks = 23", "ticks = " + "9" * 5000), "line 4", ["number of 5,000"]),
-    "100,000 nested [": (burger("ticks = 23", "ticks = " + "[" * 100_000), "line 4", ["nested more than 10"]),
-    "100,000 nested {": (burger("ticks = 23", "ticks = " + "{ a = " * 100_000), "line 4", ["nested more than 10"]),
+    "an integer of 5000 digits": (burger(HORIZON, "ticks = " + "9" * 5000), AT_HORIZON, ["number of 5,000"]),
+    "100,000 nested [": (burger(HORIZON, "ticks = " + "[" * 100_000), AT_HORIZON, ["nested more than 10"]),
+    "100,000 nested {": (burger(HORIZON, "ticks = " + "{ a = " * 100_000), AT_HORIZON, ["nested more than 10"]),
 }
 
 
@@ -103,13 +106,13 @@ def test_a_file_too_large_to_be_a_kitchen_is_refused_before_parsing(tmp_path, mo
 
 def test_a_key_with_a_newline_is_named_on_one_line():
     with pytest.raises(ScenarioError) as e:
-        parse_scenario(burger("ticks = 23", 'ticks = 23\n"tick\\ns" = 3'), "k.toml")
+        parse_scenario(burger(HORIZON, HORIZON + '\n"tick\\ns" = 3'), "k.toml")
     assert "\n" not in str(e.value) and "unknown key" in str(e.value) and "tick\\ns" in str(e.value)
 
 
 def test_the_largest_kitchen_is_accepted():
     """The limits are the game's, not a bundled scenario's: at each one the file loads."""
-    text = burger("ticks = 23", "ticks = 10000").replace("count = 4", "count = 5000")
+    text = burger(HORIZON, "ticks = 10000").replace("count = 4", "count = 5000")
     text = text.replace('objective = "makespan"', 'objective = "makespan"\nhandover = 10000\n'
                         'max_open_orders = 5000').replace("plate = 7", "plate = 10000")
     sc = parse_scenario(text + "".join(WORKER.format(i=i) for i in range(17)))
@@ -126,7 +129,7 @@ def _solve_cli(path, *args, timeout=300):
 def test_solve_on_a_round_too_large_for_the_solver_says_so(tmp_path):
     # a reward round of 2000 ticks: the time-indexed model would hold hundreds of millions of terms
     path = tmp_path / "long.toml"
-    path.write_text(burger("ticks = 23", "ticks = 2000").replace('objective = "makespan"',
+    path.write_text(burger(HORIZON, "ticks = 2000").replace('objective = "makespan"',
                                                                  'objective = "reward"\nwait_cost = 0.5'))
     r = _solve_cli(path, "--time-limit", "1", timeout=120)
     assert r.returncode == 1 and "Traceback" not in r.stderr
@@ -172,7 +175,7 @@ def test_solve_on_the_most_orders_ends_cleanly(tmp_path):
     """5000 orders: the interval model is built and searched for a second; the
     answer is an optimum or one line, whichever CP-SAT reaches, never nan."""
     path = tmp_path / "many.toml"
-    path.write_text(burger("ticks = 23", "ticks = 10000").replace("count = 4", "count = 5000"))
+    path.write_text(burger(HORIZON, "ticks = 10000").replace("count = 4", "count = 5000"))
     r = _solve_cli(path, "--time-limit", "1")
     assert r.returncode in (0, 1) and "Traceback" not in r.stderr and "nan" not in r.stdout + r.stderr
     if r.returncode == 1:
@@ -180,7 +183,7 @@ def test_solve_on_the_most_orders_ends_cleanly(tmp_path):
 
 
 def test_too_large_is_cheap_and_matches_solve():
-    k = Kitchen(parse_scenario(burger("ticks = 23", "ticks = 2000").replace(
+    k = Kitchen(parse_scenario(burger(HORIZON, "ticks = 2000").replace(
         'objective = "makespan"', 'objective = "reward"')))
     why = optimum.too_large(k)
     assert "too large" in why
