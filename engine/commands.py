@@ -43,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario")
     p.add_argument("--seeds", type=seed_count, default=20,
                    help="stochastic scenarios: seeds to average the clairvoyant bound over")
+    p.add_argument("--seed", type=seed, default=0,
+                   help="stochastic scenarios: the first of those seeds (rounds SEED .. SEED+SEEDS-1)")
     p.add_argument("--time-limit", type=positive_float, default=120.0,
                    help="seconds the solver may take (stochastic scenarios: in all, shared by the seeds)")
     p.add_argument("--json", action="store_true")
@@ -156,7 +158,8 @@ def cmd_solve(args) -> int:
     if sc.stochastic:
         # the limit is the whole command's: a seed that cannot be proven must not hold up the rest
         per_seed = max(2.0, args.time_limit / args.seeds)
-        bound = clairvoyant_bound(sc, seeds=range(args.seeds), time_limit=per_seed, progress=True)
+        bound = clairvoyant_bound(sc, seeds=range(args.seed, args.seed + args.seeds), time_limit=per_seed,
+                                  progress=True)
         unproven = args.seeds - bound["proven"]
         msg = (f"{sc.name} is stochastic: no single optimum. Clairvoyant bound (optimum with the noise "
                f"revealed) over {args.seeds} seeds: {bound['mean']:.2f} {unit} (std {bound['std']:.2f})"

@@ -203,3 +203,19 @@ def test_solve_shows_progress_over_seeds_on_a_terminal(tmp_path):
     os.close(leader)
     assert p.returncode == 3 and json.loads(out)["clairvoyant"]["seeds"] == 3
     assert b"solve noisy:" in shown and b"/3 [" in shown and b"seed/s" in shown
+
+
+def test_solve_bounds_the_seeds_it_is_given(tmp_path, capsys):
+    """--seed picks the first round, so a figure can be measured on seeds
+    that training and checkpoint choice never saw."""
+    from engine.optimum import clairvoyant_bound
+    from engine.scenario import load_scenario
+
+    noisy = tmp_path / "noisy.toml"
+    noisy.write_text(BURGER.replace("count = 4", "count = 2") + "\n[noise]\nslow_prob = 0.5\n")
+    assert main(["solve", str(noisy), "--seeds", "3", "--seed", "500", "--json"]) == 3
+    got = json.loads(capsys.readouterr().out)["clairvoyant"]
+    want = clairvoyant_bound(load_scenario(str(noisy)), seeds=range(500, 503), time_limit=10)
+    assert got["mean"] == pytest.approx(want["mean"]) and got["seeds"] == 3
+    assert got["mean"] != pytest.approx(clairvoyant_bound(load_scenario(str(noisy)), seeds=range(3),
+                                                          time_limit=10)["mean"])
