@@ -4,7 +4,11 @@ trainees with habits and from random mid-round states (engine/verdicts.py).
 Prints a table with the goals and whether each is met; asserts nothing.
 
     PYTHONPATH=. .venv/bin/python benchmarks/verdicts.py [SCENARIO...] [--decisions 500] [--seed 0]
-        [--time-limit 20] [--json-out FILE]
+        [--time-limit 20] [--json-out FILE] [--cache FILE]
+
+--cache keeps the proven optima (they do not depend on the scorer) in a pickle
+keyed by scenario content hash, so a run after a scorer change solves nothing
+it solved before.
 
 Runs on one thread for torch; CP-SAT uses its own workers per solve.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -23,7 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from engine.expert import shipped_expert  # noqa: E402
 from engine.scenario import bundled_names, load_scenario  # noqa: E402
+from engine.exact_regret import Optima  # noqa: E402
 from engine.scoring import MoveScorer  # noqa: E402
+from engine.simulator import Kitchen  # noqa: E402
 from engine.verdicts import GOALS, goals_met, measure  # noqa: E402
 
 
@@ -38,7 +45,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--time-limit", type=float, default=20.0, help="solver seconds per state")
     ap.add_argument("--json-out", help="also write the figures (one object per scenario) here")
+    ap.add_argument("--cache", help="pickle of proven optima to read and extend")
     args = ap.parse_args()
+    cache = pickle.loads(Path(args.cache).read_bytes()) if args.cache and Path(args.cache).exists() else {}
     torch.set_num_threads(1)
     names = args.scenarios or [n for n in bundled_names() if not load_scenario(n).stochastic]
     print(f"goals: agreement >= {GOALS['agreement']:.0%}, blunder precision >= {GOALS['blunder_precision']:.0%}, "
@@ -53,8 +62,13 @@ def main() -> None:
             continue
         expert = shipped_expert(sc)
         started = time.perf_counter()
-        m = measure(sc, MoveScorer(expert), decisions=args.decisions, seed=args.seed,
-                    time_limit=args.time_limit, witness=expert.finisher.value)
+        kitchen, optima = Kitchen(sc, 0), Optima(args.time_limit)
+        optima.preload(kitchen, cache.get(sc.content_hash, {}))
+        m = measure(sc, MoveScorer(expert), decisions=args.decisions, seed=args.seed, optima=optima,
+                    witness=expert.finisher.value, kitchen=kitchen)
+        if args.cache:
+            cache[sc.content_hash] = optima.known(kitchen)
+            Path(args.cache).write_bytes(pickle.dumps(cache))
         s, met = m.summary, goals_met(m.summary)
         rows.append(s)
         verdict = "met" if all(met.values()) else "NOT met: " + ", ".join(k for k, ok in met.items() if not ok)

@@ -57,6 +57,14 @@ class Optima:
             self._cache[key] = float(sol.value) if sol.proven else None
         return self._cache[key]
 
+    def known(self, kitchen: Kitchen) -> dict[State, float | None]:
+        """The optima solved so far for this kitchen (to save and `preload` later)."""
+        return {s: v for (k, s), v in self._cache.items() if k is kitchen}
+
+    def preload(self, kitchen: Kitchen, optima: dict[State, float | None]) -> None:
+        """Optima solved before, for a kitchen of the same deterministic round."""
+        self._cache.update({(kitchen, s): v for s, v in optima.items()})
+
     def regret(self, kitchen: Kitchen, state: State, decision: dict[int, int],
                witness: Witness | None = None) -> float | None:
         """Exact regret of `decision` at `state` (>= 0, own units), or None

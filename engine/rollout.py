@@ -50,12 +50,16 @@ class Finisher:
 
     The greedy policy is deterministic in a given kitchen, so every state on a
     finished path maps to the same final value: remembering them makes the
-    many overlapping rollouts of scoring and rollout cheap."""
+    many overlapping rollouts of scoring and rollout cheap. `policy`: another
+    deterministic policy to play out with instead (a baseline such as
+    dispatch); `scorer` is still the one rollout completes decisions with."""
 
-    def __init__(self, scorer: NumpyScorer, horizon: int | None = None, max_states: int = 200_000):
+    def __init__(self, scorer: NumpyScorer, horizon: int | None = None, max_states: int = 200_000,
+                 policy=None):
         self.scorer = scorer
         self.horizon = horizon
         self.max_states = max_states
+        self.policy = policy
         self._memo: "weakref.WeakKeyDictionary[Kitchen, dict]" = weakref.WeakKeyDictionary()
 
     def value(self, kitchen: Kitchen, state: State) -> float:
@@ -69,7 +73,12 @@ class Finisher:
             if v is not None:
                 break
             path.append(s)
-            d = greedy_decision(kitchen, s, self.scorer, horizon=self.horizon) if kitchen.has_decision(s) else {}
+            if not kitchen.has_decision(s):
+                d = {}
+            elif self.policy is not None:
+                d = self.policy(kitchen, s, None)
+            else:
+                d = greedy_decision(kitchen, s, self.scorer, horizon=self.horizon)
             s, _ = kitchen.step(s, d, check=False)
         else:
             v = kitchen.value(s)

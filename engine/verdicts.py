@@ -158,15 +158,16 @@ class Measurement:
 
 def measure(scenario: Scenario, scorer, decisions: int = 500, seed: int = 0, time_limit: float = 20.0,
             optima: Optima | None = None, witness: Witness | None = None, progress: bool = True,
-            drawn: list[Drawn] | None = None) -> Measurement:
+            drawn: list[Drawn] | None = None, kitchen: Kitchen | None = None) -> Measurement:
     """Judge `decisions` decisions drawn from the states people reach (or the
     `drawn` ones given). `witness` (e.g. an expert's play-out value) only
-    saves solves; `optima` may be shared between scorers to solve once."""
+    saves solves; `optima` may be shared between scorers to solve once, with
+    the same `kitchen` (optima are cached per kitchen object)."""
     if scenario.stochastic:
         raise ValueError(f"{scenario.key} is stochastic: there is no exact optimum per state to judge by")
     from tqdm import tqdm
 
-    kitchen = Kitchen(scenario, 0)
+    kitchen = kitchen or Kitchen(scenario, 0)
     optima = optima or Optima(time_limit)
     thresholds = getattr(scorer, "thresholds", None) or Thresholds.for_scenario(scenario)
     source = iter(drawn) if drawn is not None else itertools.islice(draw_decisions(kitchen, seed), 4 * decisions)

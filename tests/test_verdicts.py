@@ -115,3 +115,15 @@ def test_evaluate_verdicts_json_and_refusals(capsys):
     assert main(["evaluate", "dinner-service", "--verdicts", "--json"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "stochastic" in err
+
+
+def test_the_shipped_scorer_agrees_with_the_exact_regret_on_burger():
+    """The product property itself, on few decisions: the default scorer's
+    verdicts on decisions people make match the exact ones (the expert's
+    play-out alone agreed on 92 % of burger decisions; benchmarks/verdicts.py)."""
+    from engine.expert import shipped_expert
+    from engine.scoring import MoveScorer
+    sc = load_scenario("burger")
+    expert = shipped_expert(sc)
+    s = measure(sc, MoveScorer(expert), decisions=120, seed=5, witness=expert.finisher.value, progress=False).summary
+    assert s["agreement"] >= 0.95 and s["false_best"] <= 0.01
