@@ -114,8 +114,9 @@ class MoveScore:
 
 class MoveScorer:
     """Scores decisions (module docstring). `candidates`: how many of the
-    expert's top choices per worker the reference search tries besides
-    leaving that worker idle (0: the expert's greedy decision alone)."""
+    expert's next-best choices per worker the reference search tries besides
+    its own choice and leaving that worker idle (0: the expert's greedy
+    decision alone); the lookahead tries one fewer."""
 
     def __init__(self, expert, episodes: int = 8, thresholds: Thresholds | None = None,
                  exact: bool = False, exact_time_limit: float = 5.0, candidates: int = 2,
@@ -150,15 +151,19 @@ class MoveScorer:
             return kitchen.value(s)
         greedy = {w: IDLE for w in kitchen.idle_workers(s)}
         greedy.update(self.expert(kitchen, s, None))
-        return self.reference(kitchen, s, [(kitchen, s)], greedy)[1]
+        # one choice fewer per worker than at the decision itself: this runs on
+        # both sides of every costly-looking move, and the latency budget is tight
+        return self.reference(kitchen, s, [(kitchen, s)], greedy, max(self.candidates - 1, 0))[1]
 
-    def reference(self, kitchen: Kitchen, state: State, futures, greedy: dict[int, int]) -> tuple[dict, float]:
+    def reference(self, kitchen: Kitchen, state: State, futures, greedy: dict[int, int],
+                  candidates: int | None = None) -> tuple[dict, float]:
         """The best decision found, with its value: the expert's greedy one, then
         one worker at a time (index order, earlier workers fixed at their best,
         later ones the expert's), idle or one of the expert's top choices."""
         better = -1.0 if kitchen.scenario.higher_is_better else 1.0  # lower `better * value` is better
         best, best_value = greedy, self.value(futures, greedy)
-        if not self.candidates:
+        candidates = self.candidates if candidates is None else candidates
+        if not candidates:
             return best, best_value
         scorer, horizon = self.expert.scorer, getattr(self.expert, "horizon", None)
         view = TickView(kitchen, state, horizon)
@@ -167,7 +172,7 @@ class MoveScorer:
             if not view.has_choice():
                 break
             x, opts = view.rows(w)
-            top = [opts[i] for i in np.argsort(-scorer.logits(x), kind="stable")[:self.candidates + 1]]
+            top = [opts[i] for i in np.argsort(-scorer.logits(x), kind="stable")[:candidates + 1]]
             for c in dict.fromkeys([IDLE] + top):
                 d = {**{u: IDLE for u in view.idle}, **greedy_decision(kitchen, state, scorer, {**fixed, w: c}, horizon)}
                 if d == best:
