@@ -17,7 +17,16 @@ and the behaviour the research observed:
 - Noise. Each pick is a softmax over those values with temperature `tau`.
 - Habits. A `Habit(role, task_type, strength)` adds `strength` to the value
   of giving that role that type of task: "sends the server to cook", "makes
-  the chef plate". Habits do not fade with experience; tips are what fix them.
+  the chef plate". Experience alone does not fade them (the round's outcome
+  does not say which choice was the slow one); advice does, below.
+- Learning from advice. Each time the trainee takes advice for a worker while
+  a task of a habitual type was open to that worker (the habit pulled one way,
+  the advice another), that habit weakens for the worker's whole role by the
+  trainee's own learning rate `learn` (strength *= 1 - learn). So a followed
+  tip leaves the trainee better even once it is no longer shown, as the
+  research observed people keep improving after tips are removed; a trainee
+  never shown advice about a habit keeps it. The same model plays every
+  experimental condition: only what the advice says differs.
 
 This is the engine's part, with no tips: the benchmarks draw the states
 people reach from it (engine/verdicts.py). Following tips that are shown is
@@ -74,6 +83,7 @@ class TraineeModel:
     urgency: float = 0.5
     follow: float = 0.9
     habits: tuple[Habit, ...] = ()
+    learn: float = 0.15     # share of a habit's strength lost each time advice against it is taken
 
 
 @dataclass
@@ -158,6 +168,18 @@ class HabitTrainee:
     def _advised_choice(self, kitchen: Kitchen, state: State, w: int, taken: set[int]) -> int | None:
         """The choice advice makes for worker `w`, or None to decide by habit."""
         return None
+
+    def _took_advice(self, kitchen: Kitchen, state: State, w: int, choice: int, taken=()) -> None:
+        """Advice was taken for worker `w`: every habit of w's role that pulled
+        towards another open task type now pulls less (see the docstring)."""
+        if not self.model.learn:
+            return
+        chosen = kitchen.tasks[choice].type if choice != IDLE else None
+        tempting = {kitchen.tasks[j].type for j in kitchen.open_tasks(state) if j not in taken} - {chosen}
+        role = kitchen.workers[w].role
+        for (u, k), b in list(self._bias.items()):
+            if k in tempting and b > 0 and kitchen.workers[u].role == role:
+                self._bias[(u, k)] = b * (1.0 - self.model.learn)
 
     def play(self, kitchen: Kitchen) -> list[tuple[State, dict[int, int]]]:
         """Play one round; returns its (state, decision) log (ticks where nobody

@@ -1,5 +1,5 @@
 """The simulated trainee: learns durations from what it sees, keeps its habit,
-follows tips it is shown."""
+follows tips it is shown, and a followed tip weakens the habit it went against."""
 from engine.scenario import parse_scenario
 from engine.simulator import IDLE, Kitchen
 from tips.trainees import Habit, SimulatedTrainee, TraineeModel, worst_habits
@@ -64,6 +64,35 @@ def test_follows_an_applicable_tip():
     picks = _choices(t, sc, 2, tips=[StayIdle()])
     assert {p[1] for p in picks if p[0] == "server"} == {"idle"}
     assert any(p[1] != "idle" for p in picks if p[0] == "chef")
+
+
+class _StayIdle:  # a tip for the server, always applicable
+    def applies(self, kitchen, state, worker):
+        return kitchen.workers[worker].role == "server"
+
+    def choice(self, kitchen, state, worker, taken=()):
+        return IDLE
+
+
+def test_a_followed_tip_weakens_the_habit_so_it_stays_weaker_without_the_tip():
+    sc = parse_scenario(BURGER, "t.toml")
+    habit = (Habit("server", "cook", 4.0),)
+    plain = SimulatedTrainee("plain", sc, TraineeModel(habits=habit, learn=0.3), seed=0)
+    _choices(plain, sc, 2)  # no advice: experience alone leaves the habit as it was
+    assert set(plain._bias.values()) == {4.0}
+    learner = SimulatedTrainee("learner", sc, TraineeModel(follow=1.0, habits=habit, learn=0.3), seed=0)
+    _choices(learner, sc, 1, tips=[_StayIdle()])
+    after = set(learner._bias.values())
+    assert len(after) == 1 and after.pop() < 4.0 * 0.7  # taken more than once, each time 30% less
+    # the tip gone, the weaker habit sends the server to cook less often than before
+    rate = {}
+    for name, t in (("before", SimulatedTrainee("b", sc, TraineeModel(habits=habit), seed=3)), ("after", learner)):
+        server = [p for p in _choices(t, sc, 4) if p[0] == "server" and "cook" in p[2]]
+        rate[name] = sum(p[1] == "cook" for p in server) / len(server)
+    assert rate["after"] < rate["before"]
+    fixed = SimulatedTrainee("never", sc, TraineeModel(follow=1.0, habits=habit, learn=0.0), seed=0)
+    _choices(fixed, sc, 1, tips=[_StayIdle()])
+    assert set(fixed._bias.values()) == {4.0}  # a learning rate of 0 is the old model
 
 
 def test_worst_habits_are_each_roles_slowest_task():

@@ -51,9 +51,11 @@ def mixed_models(scenario: Scenario, n: int, seed: int) -> list[TraineeModel]:
     """`n` trainees who differ as people do: each has one to three costly
     habits of their own, drawn from the scenario's (role, task type) pairs
     where that role is slower than the quickest worker, of its own strength,
-    with its own noise and its own adherence (how often it takes advice that
-    applies). Drawn from `seed` alone, so every condition plays the same people."""
+    with its own noise, its own adherence (how often it takes advice that
+    applies) and its own learning rate (how much a habit weakens each time
+    it takes advice against it). Drawn from `seed` alone, so every condition plays the same people."""
     rng = np.random.default_rng([seed, 13])
+    learn = np.random.default_rng([seed, 14])  # its own stream: the same people as without learning rates
     habits = costly_habits(scenario) or worst_habits(scenario)
     out = []
     for _ in range(n):
@@ -61,5 +63,5 @@ def mixed_models(scenario: Scenario, n: int, seed: int) -> list[TraineeModel]:
         picked = rng.choice(len(habits), size=m, replace=False) if m else []
         own = tuple(Habit(habits[i].role, habits[i].task_type, float(rng.uniform(2.5, 4.5))) for i in picked)
         out.append(TraineeModel(tau=float(rng.uniform(0.25, 0.45)), follow=float(rng.uniform(0.6, 0.95)),
-                                habits=own))
+                                habits=own, learn=float(learn.uniform(0.05, 0.25))))
     return out

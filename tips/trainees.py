@@ -6,7 +6,8 @@ this round, in order; when a tip's own condition holds (`tip.holds`: what a
 person can check from the sentence alone, not whether it is the first rule
 of the mined list to fire, a list they never see) and its action is
 possible, the trainee follows it with probability `model.follow`, their
-adherence.
+adherence; taking it weakens the habits it went against at the trainee's
+own learning rate (`HabitTrainee._took_advice`, documented with the model).
 """
 from __future__ import annotations
 
@@ -41,7 +42,10 @@ class SimulatedTrainee(HabitTrainee):
             if holds(kitchen, state, w):
                 choice = tip.choice(kitchen, state, w, taken)
                 if choice is not None:
-                    return choice if self.rng.random() < self.model.follow else None
+                    if self.rng.random() >= self.model.follow:
+                        return None
+                    self._took_advice(kitchen, state, w, choice, taken)
+                    return choice
         return None
 
     def play(self, kitchen: Kitchen, tips=()) -> list[tuple[State, dict[int, int]]]:
