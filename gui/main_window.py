@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.background = Background(self)
         self.background.finished.connect(self._tips_ready)
         self._tips_job = None
+        self._adherence_job = None
         self.training_sessions: dict[str, object] = {}
         self.session = None
         self.trainee: str | None = None
@@ -248,7 +249,17 @@ class MainWindow(QMainWindow):
         job = self.background.submit(compute_tips, self.store, trainee, scenario, self.settings.condition)
         self._tips_job = (job, panel)
 
+    def _request_adherence(self) -> None:
+        """How this round's tips were followed, for the summary (decided in tips/adherence.py)."""
+        from gui.tips_source import compute_adherence
+
+        self._adherence_job = self.background.submit(compute_adherence, self.store, self.session.round_id)
+
     def _tips_ready(self, job: int, result, error: str) -> None:
+        if job == self._adherence_job:
+            self._adherence_job = None
+            self.summary_screen.show_adherence(result or [])
+            return
         if self._tips_job is None or job != self._tips_job[0]:
             return
         panel = self._tips_job[1] or self.round_screen.tips
@@ -273,8 +284,10 @@ class MainWindow(QMainWindow):
         panel.show_tips([], "Working out your tips for the next round…")
         self.session.completed.connect(
             lambda: self._request_tips(self.trainee, self.session.model.kitchen.scenario, panel))
+        self.session.completed.connect(self._request_adherence)
         if self.session._closed:
             self._request_tips(self.trainee, self.session.model.kitchen.scenario, panel)
+            self._request_adherence()
 
     def _next_round(self) -> None:
         self.start_round(self.trainee, self._next_key())

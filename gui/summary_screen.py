@@ -143,6 +143,15 @@ class SummaryScreen(QWidget):
         self.costly_rows.setVerticalSpacing(8)
         self.costly_rows.setColumnStretch(0, 1)
         self.costly_lay.addLayout(self.costly_rows)
+        # how the trainee followed this round's tips (tips/adherence.py), once every decision is stored
+        self.adherence_title = QLabel("Did you follow this round's tips?")
+        self.adherence_title.setObjectName("section")
+        self.adherence = QLabel()
+        self.adherence.setWordWrap(True)
+        self.costly_lay.addSpacing(6)
+        self.costly_lay.addWidget(self.adherence_title)
+        self.costly_lay.addWidget(self.adherence)
+        self.show_adherence([])
         self.costly_lay.addStretch(1)
         lower = QHBoxLayout()
         lower.setSpacing(16)
@@ -176,7 +185,18 @@ class SummaryScreen(QWidget):
         self.title.setText(f"Round over · {k.scenario.name}")
         self.subtitle.setText(f"Trainee: {trainee}")
         self.next_button.setText(f"Next: {next_name}" if next_name else "Play again")
+        self.show_adherence([])
         self.refresh()
+
+    def show_adherence(self, items: list) -> None:
+        """Per tip shown this round, how often its situation came up and was followed."""
+        from gui.tips_source import adherence_words
+
+        self.adherence_items = list(items)
+        lines = [adherence_words(a) for a in items]
+        self.adherence.setText("<br>".join(f"• {line}" for line in lines))
+        self.adherence_title.setVisible(bool(lines))
+        self.adherence.setVisible(bool(lines))
 
     def refresh(self, *_):
         s = self.session

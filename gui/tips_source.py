@@ -40,3 +40,31 @@ def compute_tips(store, person: str | None, scenario, condition: str) -> tuple[l
     tips, _ = next_tips(store, scenario, person, condition, mined, scorer)
     views = [TipView(t.text, list(t.why), t.rule, t.gain) for t in tips]
     return views, "" if views else "No tips for you yet: play a round and they will appear here."
+
+
+def compute_adherence(store, round_id: int | None) -> list:
+    """How the trainee followed each tip shown in a stored round
+    (`tips.adherence.TipAdherence`, decided there); [] without records. The
+    mined list is needed only the first time, before the rows are kept."""
+    if store is None or round_id is None:
+        return []
+    try:
+        from tips.adherence import round_adherence
+    except ImportError:
+        return []
+    mined = None
+    if store.adherence(round_id) is None:
+        from engine.expert import ExpertError, shipped_expert
+        from tips.coach import rules_for
+
+        scenario = store.kitchen(round_id).scenario
+        try:
+            mined = rules_for(scenario, shipped_expert(scenario))
+        except ExpertError:
+            mined = None  # no expert, no rules: the tips' conditions cannot be checked
+    return round_adherence(store, round_id, mined)
+
+
+def adherence_words(a) -> str:
+    """One line for a tip's adherence, as the summary and the desk show it."""
+    return f"{a.text} — {a.words()}" if a.rule.startswith("when ") else f"{a.text} — (a supervisor's text: not checked)"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 TRAINEE = "trainee"
@@ -145,3 +145,19 @@ class TipShown(Base):
     shown_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     round: Mapped[Round] = relationship(back_populates="tips")
+
+
+class TipAdherence(Base):
+    """Per decision and shown tip whose condition held for a worker: whether
+    that worker's choice followed it. Derived from the stored decisions and
+    tips by tips/adherence.py (which knows what a tip's condition and action
+    are); kept here so the desk reads it without re-deciding it."""
+    __tablename__ = "tip_adherence"
+    __table_args__ = (Index("ix_tip_adherence_round_rule", "round_id", "rule"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    tick: Mapped[int]
+    rule: Mapped[str] = mapped_column(String(200))
+    worker: Mapped[str] = mapped_column(String(200))
+    followed: Mapped[bool] = mapped_column(Boolean)

@@ -15,13 +15,14 @@ import threading
 from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import sessionmaker
 
 from engine.records import replay as rp
 from engine.records.commits import commits
 from engine.records.database import StoreError, connect, reopen, sqlite_file
-from engine.records.models import Decision, ExpertFile, Person, Round, ScenarioFile, TipShown, TrainingSession, utcnow
+from engine.records.models import (Decision, ExpertFile, Person, Round, ScenarioFile, TipAdherence, TipShown,
+                                   TrainingSession, utcnow)
 from engine.records.people import People
 from engine.records.unique_rows import get_or_create
 from engine.records.views import DecisionInfo, PersonRef, RoundInfo, RoundRecord, SessionRef, TipInfo
@@ -223,6 +224,21 @@ class Store(People):
     def record_tip(self, round_id: int, tick: int, rule: str, text: str) -> None:
         with self.Session.begin() as s:
             s.add(TipShown(round_id=round_id, tick=int(tick), rule=rule, text=text))
+
+    def record_adherence(self, round_id: int, rows: Iterable[tuple[int, str, str, bool]]) -> None:
+        """A round's adherence rows, (tick, tip key, worker name, followed), in
+        place of any kept before (they are derived, so writing twice is harmless)."""
+        with self.Session.begin() as s:
+            s.execute(delete(TipAdherence).where(TipAdherence.round_id == round_id))
+            s.add_all(TipAdherence(round_id=round_id, tick=int(t), rule=r, worker=w, followed=bool(f))
+                      for t, r, w, f in rows)
+
+    def adherence(self, round_id: int) -> list[tuple[int, str, str, bool]] | None:
+        """The stored rows of `record_adherence`, in order; None when none were kept."""
+        with self.Session() as s:
+            rows = s.execute(select(TipAdherence).where(TipAdherence.round_id == round_id)
+                             .order_by(TipAdherence.id)).scalars().all()
+            return [(a.tick, a.rule, a.worker, a.followed) for a in rows] or None
 
     def finish_round(self, round_id: int, optimum: float | None = None) -> RoundInfo:
         """Mark the round finished; its outcome comes from replaying the stored log."""

@@ -79,7 +79,9 @@ class Dashboard(QWidget):
         self.rounds.setToolTip("Double-click a round to replay it")
         self.rounds.cellDoubleClicked.connect(self._replay_row)
         self.mistakes = _table(["mistake", "times", "regret"], 0)
-        self.tips = _table(["round", "tick", "tip"], 2)
+        self.tips = _table(["round", "tick", "tip", "followed"], 2)
+        # round id -> [TipAdherence]; the window sets it (it holds the records)
+        self.adherence = lambda round_id: []
         self.tabs.addTab(self.rounds, "Rounds (double-click to replay)")
         self.tabs.addTab(self.mistakes, "Most frequent mistakes")
         self.tabs.addTab(self.tips, "Tips shown")
@@ -87,6 +89,7 @@ class Dashboard(QWidget):
 
     def set_report(self, report: TraineeReport) -> None:
         self.report = report
+        self._adherence_cache: dict[int, dict] = {}
         self.title.setText(report.name)
         n = len(report.rounds)
         latest = report.latest
@@ -112,10 +115,26 @@ class Dashboard(QWidget):
                              _fmt(r.optimum), str(r.decisions), _fmt(r.suboptimal_pct, 1), _fmt(r.total_regret, 1),
                              str(r.tips)] for r in report.rounds], {0, 3, 4, 5, 6, 7, 8, 9})
         _fill(self.mistakes, [[m.label, str(m.count), _fmt(m.regret, 1)] for m in report.mistakes], {1, 2})
-        _fill(self.tips, [[str(t.round_number), str(t.tick + 1), t.text] for t in report.tips], {0, 1})
+        _fill(self.tips, [[str(t.round_number), str(t.tick + 1), t.text, self._followed(t)] for t in report.tips],
+              {0, 1, 3})
         for table in (self.rounds, self.mistakes, self.tips):
             table.setStyleSheet(f"QTableWidget {{ alternate-background-color: {theme.PAPER}; }}")
             table.setAlternatingRowColors(True)
+
+    def _followed(self, tip) -> str:
+        """'3 of 4' (followed of the decisions where its situation came up), '—' where
+        it never did, 'not checked' for a supervisor's text."""
+        if not tip.rule.startswith("when "):
+            return "not checked"
+        cache = self._adherence_cache
+        if tip.round_id not in cache:
+            try:
+                cache[tip.round_id] = {a.rule: a for a in self.adherence(tip.round_id)}
+            except Exception as e:  # the desk still shows the tips when a round cannot be replayed
+                print(f"adherence of round {tip.round_id}: {e}")
+                cache[tip.round_id] = {}
+        a = cache[tip.round_id].get(tip.rule)
+        return "—" if a is None or not a.arose else f"{a.followed} of {a.arose}"
 
     def _draw_outcome(self) -> None:
         if self.report is None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QProgre
 from gui.file_dialog import save_file_name
 from gui.reports.data import GroupReport, gather
 from gui.supervisor.dashboard import Dashboard
+from gui.tips_source import compute_adherence
 from gui.supervisor.trainee_list import TraineeList
 from gui.theme import STYLE_SHEET
 
@@ -81,6 +82,7 @@ class SupervisorWindow(QMainWindow):
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self._close_tab)
         self.dashboard = Dashboard()
+        self.dashboard.adherence = lambda round_id: compute_adherence(self.store, round_id)
         self.dashboard.replayRequested.connect(self.open_replay)
         self.tabs.addTab(self.dashboard, "Progress")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
