@@ -64,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def open_app(args: argparse.Namespace) -> int:
+    from engine.cli_support import CommandError
+    from engine.records.database import StoreError, resolve_url
+
+    if args.db is not None:
+        try:
+            resolve_url(args.db)  # an empty --db is a mistake, refused here as on every command
+        except StoreError as e:
+            raise CommandError(str(e)) from None
     from gui.app import run_app
 
     return run_app(db=args.db)

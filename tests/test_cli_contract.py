@@ -171,6 +171,7 @@ def bad_inputs(tmp_path: Path, db: Path) -> dict[str, list[str]]:
         "report, no password": ["report", "--all", "--out", str(tmp_path / "r.csv"), "--db", str(db)],
         "supervisor, mistyped --db": ["supervisor", "--db", missing],
         "supervisor, empty --db": ["supervisor", "--db", ""],
+        "the app, empty --db": ["--db", ""],
         "tips, unknown scenario": ["tips", "no-such-kitchen"],
         "tips, mistyped --db": ["tips", "taco-demo", "--trainee", "ann", "--db", missing],
         "tips, wrong password": ["tips", "taco-demo", "--trainee", "ann", "--db", str(db), "--password", "guessing-1"],
