@@ -75,6 +75,17 @@ def test_a_repeated_habit_comes_first_and_a_followed_tip_drops_out():
     assert all(not t.text.startswith("In any other situation") for t in again.choose("personalised", habit, []))
 
 
+def test_a_tip_whose_situation_never_came_up_is_not_taken_as_followed():
+    sc, k, a, _, _ = _lists()
+    coach = Coach(sc, a, KnownScorer())
+    key = coach.choose("personalised", [_round(k, COOK)], [])[0].rule
+    habit = [_round(k, COOK), _round(k, COOK, [key])]
+    # three rounds with the tip on screen in which Alice was never free to decide:
+    # nothing says the trainee now follows it, so it stays
+    unmet = habit + [PlayedRound(k, [], shown=(key,))] * 3
+    assert coach.choose("personalised", unmet, [])[0].rule == key
+
+
 def test_unfinished_rounds_from_the_records_count(tmp_path):
     sc, k, a, _, _ = _lists()
     with open_store(f"sqlite:///{tmp_path / 'records.db'}") as store:

@@ -42,7 +42,7 @@ class Coaching:
     history: int = 2            # each trainee's last rounds the population's figures come from
     recency: float = 0.5        # a round counts this much of the round after it
     prior_rounds: float = 1.0   # the population's figures count as this many rounds, older than all
-    settled: int = 3            # a tip shown and followed in this many rounds in a row drops out
+    settled: int = 3            # a tip shown, met and followed in this many rounds in a row drops out
     sigma: float = 0.0          # Gittins exploration bonus (0: off; see tips/personal.py)
     beta: float = 0.7
     rounds_looked_at: int = 8   # a round older than this weighs under 0.5**8 of the latest: not scored

@@ -15,8 +15,12 @@ already outweighs them. Rounds in which the cell's tip was on the screen are
 left out of its estimate: a followed tip hides the mistake it fixes, and
 without it the mistake comes back. A habit they repeat piles up regret
 avoided round after round, so its tip comes first. A cell whose tip was shown
-in each of the trainee's last `settled` rounds and never gone against at a
-cost there is one they now follow: it drops out.
+in each of the trainee's last `settled` rounds, whose situation came up there
+and was never gone against at a cost, is one they now follow: it drops out,
+and the slot goes to their next costliest habit. (Fewer rounds are not
+enough: measured on burger and pasta seed 1, dropping a tip after one or two
+clean rounds let the habit cost more than the next tip saved, as following
+weakens a habit only gradually, engine/trainee_sim.py.)
 
 Exploration (the Gittins index of tips.bandit) is optional: with `sigma` > 0
 a cell whose situations this trainee has rarely met gets the index's bonus.
@@ -96,18 +100,24 @@ def personal_estimates(mined: MinedRules, scorer, own: list[PlayedRound], popula
     cells = [(rule, role) for rule in range(len(mined.rules.antecedents)) for role in mined.vocab.roles]
     for w, rnd in zip(weights, own):
         shown = shown_in(mined, rnd)
-        gains = {(c.tip.rule, c.tip.roles[0]): c.gains for c in cell_stats(mined, scorer, [rnd])}
+        stats = cell_stats(mined, scorer, [rnd])
+        gains = {(c.tip.rule, c.tip.roles[0]): c.gains for c in stats}
+        met = {(c.tip.rule, c.tip.roles[0]) for c in stats if c.situations}
         for cell in cells:
             if any(covers(t, *cell) for t in shown):
                 # a tip that is followed hides the mistake it fixes: a round
-                # with it on the screen says nothing of what the trainee does alone
-                costly_last.setdefault(cell, []).append(any(g > 0 for g in gains.get(cell, ())))
+                # with it on the screen says nothing of what the trainee does alone.
+                # It says whether they follow it: None where the situation never came up
+                costly_last.setdefault(cell, []).append(
+                    any(g > 0 for g in gains.get(cell, ())) if cell in met else None)
                 continue
             e = est.setdefault(cell, Estimate(*cell))
             e.saved += w * sum(gains.get(cell, ()))
             e.weight += w  # a round where the situation never came up saved nothing
+    # followed: on the screen in each of the last `settled` rounds, met there and
+    # never gone against at a cost (following a tip is how people lose the habit)
     followed = {cell for cell, costly in costly_last.items()
-                if len(costly) >= settled and not any(costly[-settled:])
+                if len(costly) >= settled and all(c is False for c in costly[-settled:])
                 and all(any(covers(t, *cell) for t in shown_in(mined, r)) for r in own[-settled:])}
     out = {}
     for cell, e in est.items():
