@@ -4,7 +4,7 @@ trainees with habits and from random mid-round states (engine/verdicts.py).
 Prints a table with the goals and whether each is met; asserts nothing.
 
     PYTHONPATH=. .venv/bin/python benchmarks/verdicts.py [SCENARIO...] [--decisions 500] [--seed 0]
-        [--time-limit 20] [--json-out FILE] [--cache FILE]
+        [--time-limit 20] [--json-out FILE] [--cache FILE] [--expert SCENARIO=FILE.pt]
 
 --cache keeps the proven optima (they do not depend on the scorer) in a pickle
 keyed by scenario content hash, so a run after a scorer change solves nothing
@@ -26,7 +26,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.expert import shipped_expert  # noqa: E402
+from engine.expert import load_expert, shipped_expert  # noqa: E402
 from engine.scenario import bundled_names, load_scenario  # noqa: E402
 from engine.exact_regret import Optima  # noqa: E402
 from engine.scoring import MoveScorer  # noqa: E402
@@ -46,7 +46,10 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=20.0, help="solver seconds per state")
     ap.add_argument("--json-out", help="also write the figures (one object per scenario) here")
     ap.add_argument("--cache", help="pickle of proven optima to read and extend")
+    ap.add_argument("--expert", action="append", default=[], metavar="SCENARIO=FILE.pt",
+                    help="judge the scorer on these weights instead of the shipped expert (a candidate)")
     args = ap.parse_args()
+    files = dict(e.split("=", 1) for e in args.expert)
     cache = pickle.loads(Path(args.cache).read_bytes()) if args.cache and Path(args.cache).exists() else {}
     torch.set_num_threads(1)
     names = args.scenarios or [n for n in bundled_names() if not load_scenario(n).stochastic]
@@ -60,7 +63,7 @@ def main() -> None:
         if sc.stochastic:
             print(f"{name:20} skipped: stochastic, no exact optimum per state")
             continue
-        expert = shipped_expert(sc)
+        expert = load_expert(files[name], sc) if name in files else shipped_expert(sc)
         started = time.perf_counter()
         kitchen, optima = Kitchen(sc, 0), Optima(args.time_limit)
         optima.preload(kitchen, cache.get(sc.content_hash, {}))
@@ -72,7 +75,7 @@ def main() -> None:
         s, met = m.summary, goals_met(m.summary)
         rows.append(s)
         verdict = "met" if all(met.values()) else "NOT met: " + ", ".join(k for k, ok in met.items() if not ok)
-        print(f"{name:20} {s['decisions']:9d} {pct(s['agreement']):>10} {pct(s['blunder_precision']):>12} "
+        print(f"{name + (' *' if name in files else ''):20} {s['decisions']:9d} {pct(s['agreement']):>10} {pct(s['blunder_precision']):>12} "
               f"{pct(s['false_best'], 2):>10} {s['mean_regret']['scorer']:13.3f} {s['mean_regret']['exact']:6.3f}  "
               f"{verdict}  ({m.unproven}, {time.perf_counter() - started:.0f} s)", flush=True)
     if args.json_out:

@@ -35,6 +35,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="fraction of each step's rollouts started after a short random prefix (default 0.5)")
     p.add_argument("--explore-ticks", type=positive_int, default=8,
                    help="longest random prefix, in decision ticks (default 8)")
+    p.add_argument("--human-starts", type=fraction, default=0.0,
+                   help="share of those exploring starts taken instead from states human-like play reaches: "
+                        "simulated habit trainees and greedy play with slips (engine/start_states.py; default 0)")
+    p.add_argument("--explore-patience", type=positive_int, default=60,
+                   help="with exploring starts, evaluations (every 5 steps) without improvement before "
+                        "training stops (default 60)")
+    p.add_argument("--init", metavar="FILE.pt",
+                   help="start from these weights (an expert for this game, e.g. the shipped one) instead of "
+                        "a fresh policy; the best weights are still judged on the round first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_train)
 
@@ -81,10 +90,14 @@ def cmd_train(args) -> int:
     check_out(args.out)  # before the training budget is spent, not after
     torch.set_num_threads(1)  # the networks are tiny; more threads only contend with other work
     optimal = known_optimum(sc)
+    if args.init:
+        load_policy_expert(sc, args.init, False)  # one line for a file of another game, before the budget
     settings = Settings(minutes=args.minutes, seed=args.seed, max_iterations=args.iterations,
                         rollouts=args.rollouts, entropy=args.entropy,
                         entropy_half_life=args.entropy_half_life,
-                        explore=args.explore, explore_ticks=args.explore_ticks)
+                        explore=args.explore, explore_ticks=args.explore_ticks,
+                        human=args.human_starts, explore_patience=args.explore_patience,
+                        init=args.init or "")
     result = train(sc, settings, optimal=optimal, progress=True)
     try:
         out = save_expert(args.out, result.net, sc, training_record(result))

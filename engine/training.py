@@ -31,6 +31,14 @@ round first, then on a fixed set of held-out exploring starts (greedy), and
 training stops at the budget or when that pair has not improved for
 explore_patience evaluations.
 
+Human-like starts: a share `human` of those exploring starts begins instead
+at a state human-like play reaches (engine/start_states.py: along rounds of
+simulated habit trainees, worst habits alone and mixed, three noise levels,
+and of the greedy baselines with slips, sometimes one random decision on),
+drawn from a pool of `human_pool` states built once per run; the held-out
+starts take the same share from a pool of their own. Only where rollouts
+begin changes, so the estimate above stays as it is.
+
 Stopping: at the time budget (or --iterations), at a known optimum, or when
 the policy has settled (a deterministic round sampling only its best value,
 or a stochastic one with entropy below a floor). A deterministic round that
@@ -74,6 +82,9 @@ class Settings:
     explore_ticks: int = 8       # the prefix is 1..explore_ticks decision ticks of random_policy
     explore_eval: int = 32       # held-out exploring starts the greedy policy is judged on
     explore_patience: int = 60   # evaluations without improvement before training stops
+    human: float = 0.0           # share of exploring starts from human-like play instead of a random prefix
+    human_pool: int = 1024       # states in that pool (drawn once per run; engine/start_states.py)
+    init: str = ""               # weights (.pt for this game) to start from instead of a fresh policy
 
 
 # -- 1. rollouts ---------------------------------------------------------------------
@@ -230,9 +241,14 @@ def held_out_starts(scenario: Scenario, s: Settings) -> list[tuple[Kitchen, Stat
     """Exploring starts that training never samples from (own generator, not the
     training seed's), so runs with different seeds are judged on the same states."""
     out = []
-    for e in range(s.explore_eval):
+    n_human = round(s.human * s.explore_eval)
+    for e in range(s.explore_eval - n_human):
         k = Kitchen(scenario, e if scenario.stochastic else 0)
         out.append((k, exploring_start(k, np.random.default_rng([2026, e]), s.explore_ticks)))
+    if n_human:  # the training pool's seed is the run's; this one is fixed, so runs compare
+        from engine.start_states import human_pool
+        out += human_pool(scenario, n_human, seed=2026, kitchen=lambda i: Kitchen(scenario, 10**6 + i)
+                          if scenario.stochastic else out[0][0] if out else Kitchen(scenario, 0))
     return out
 
 
@@ -242,12 +258,22 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
     torch.manual_seed(s.seed)
     rng = np.random.default_rng(s.seed)
     net = PolicyNet(hidden=s.hidden)
+    if s.init:  # fine-tuning: an expert already optimal on the round learns the states people reach
+        from engine.expert import load_expert
+        net = load_expert(s.init, scenario).net
+        net.train()
     opt = torch.optim.Adam(net.parameters(), lr=s.lr)
     better = 1.0 if scenario.higher_is_better else -1.0
     budget = s.minutes * 60.0
     fixed_kitchen = None if scenario.stochastic else Kitchen(scenario, 0)
     n_explore = min(s.rollouts, round(s.explore * s.rollouts))
     eval_starts = held_out_starts(scenario, s) if n_explore else []
+    n_human = round(s.human * n_explore)
+    pool = []
+    if n_human:
+        from engine.start_states import human_pool
+        pool = human_pool(scenario, s.human_pool, seed=s.seed, kitchen=lambda i: Kitchen(scenario, 2 * 10**6 + i)
+                          if scenario.stochastic else fixed_kitchen)
 
     bar = None
     if progress:
@@ -274,6 +300,8 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
         starts = [None] * (s.rollouts - n_explore) + [
             exploring_start(k, np.random.default_rng(int(x)), s.explore_ticks)
             for k, x in zip(kitchens[s.rollouts - n_explore:], prefix_seeds)]
+        for i in range(s.rollouts - n_human, s.rollouts) if pool else ():  # the last ones start where people go
+            kitchens[i], starts[i] = pool[int(rng.integers(len(pool)))]
         ro = sample_rollouts(kitchens, net.numpy_scorer(), rng, starts=starts)
         # 2. normalised returns-to-go (mu, sigma over the last N rollouts' rewards)
         mu, sigma = float(ro.rewards.mean()), float(ro.rewards.std()) or 1.0
