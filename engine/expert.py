@@ -165,11 +165,14 @@ def shipped_expert(scenario: Scenario, rollout: bool = False) -> Expert:
         problem = trained.problem(scenario)
         if problem is None:
             exact = record.get("scenario_hash") == scenario.content_hash
-            fitting.append((not exact, meta))
+            # then the one trained at the longest horizon the round allows: nearest its
+            # features, and a newer expert (research-disruption, trained at 70) is
+            # preferred to the one kept for shorter copies of the game (its -h60 file)
+            fitting.append((not exact, -trained.horizon, meta))
         elif trained.game_hash == game_hash(scenario):
             near.append(problem)
     if fitting:
-        return load_expert(min(fitting)[1].with_suffix(".pt"), scenario, rollout=rollout)
+        return load_expert(min(fitting)[-1].with_suffix(".pt"), scenario, rollout=rollout)
     why = f"the shipped expert for this game was {near[0]}" if near else \
         "no expert was trained for this game (its workers, recipes, orders or rules differ from every bundled scenario's)"
     raise ExpertError(f"no shipped expert for scenario '{scenario.key}': {why}; {train_hint(scenario)}")
