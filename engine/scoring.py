@@ -197,7 +197,11 @@ class MoveScorer:
         theirs, expert_value = self.reference(kitchen, state, futures, greedy)
         regret = worse * (value - expert_value)
         th = self.thresholds or Thresholds.for_scenario(sc)
-        if self.lookahead and regret > th.best and not sc.stochastic:
+        # a regret far past the mistake line stays a blunder whatever one more
+        # decision of lookahead finds (rush: verdicts unchanged from 4 turns up),
+        # and on random play such moves are common: the lookahead is the costly part
+        clear = th.mistake + (th.mistake - th.inaccuracy)
+        if self.lookahead and th.best < regret < clear and not sc.stochastic:
             # a regret is only as sound as the play-outs: look one decision
             # further on both sides before blaming the trainee
             value = self._better(sc, value, self._lookahead(kitchen, state, mine))
