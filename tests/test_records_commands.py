@@ -101,8 +101,9 @@ def test_play_and_export_commands_with_a_saved_expert(tmp_path, monkeypatch, cap
     assert {"trainee", "tick", "regret", "verdict"} <= set(rows[0])
     assert {r["trainee"] for r in rows} == {"ada"} and {r["policy"] for r in rows} == {"greedy", "expert", "random"}
     assert all(r["verdict"] and r["regret"] != "" for r in rows)
-    # the expert's own moves are never worse than itself
-    assert all(float(r["regret"]) <= 1e-6 for r in rows if r["policy"] == "expert")
+    # the scorer's reference is the best of the expert's move and a search around it, so the
+    # expert's own moves are never better than the reference (an untrained one is often worse)
+    assert all(float(r["regret"]) >= -1e-6 for r in rows if r["policy"] == "expert")
     store = open_store(db)
     (expert_hash,) = {store.load_round(r.id).expert_hash for r in store.history(store.person("ada"))}
     assert expert_hash == expert_module._sha256(tmp_path / "experts" / "burger.pt")
