@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from engine.expert import Expert, load_expert
+from engine.expert import Expert
 from engine.features import TickView
 from engine.policies import play_round
 from engine.policy_net import PolicyNet
@@ -21,13 +21,7 @@ from gui.cli import main
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny networks: extra threads only contend with the rest of the suite."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 TINY = """
 [scenario]

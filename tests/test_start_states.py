@@ -11,12 +11,7 @@ from engine.start_states import human_pool
 from engine.training import Settings, train, training_record
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def test_human_pool_is_reachable_spread_and_fixed_by_its_seed():
