@@ -43,6 +43,7 @@ def test_tips_json_contract(capsys):
     assert out["rules"][-1]["if"] == [] and out["rules"][-1]["text"].startswith("In any other situation")
     assert 0.85 <= out["fidelity"] <= 1
     assert out["condition"] == "mined" and out["tips"]  # the population's, simulated before anyone plays
+    assert out["top"] == out["tips"]  # "top" stays: outside checks read it
     for t in out["tips"]:
         assert set(t) == {"rule", "text", "why", "gain"} and t["gain"] > 0 and t["text"]
         assert not t["text"].startswith("In any other situation")

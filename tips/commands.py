@@ -100,7 +100,9 @@ def cmd_tips(args) -> int:
     if args.json:
         out = {"condition": condition, "tips": [t.to_json() for t in tips]}
         if args.condition is None and mined is not None:  # asked for no condition: the rule list too
-            out = {"scenario": sc.key, "rules": mined.to_json(), "fidelity": round(mined.fidelity, 4), **out}
+            # "top" is part of the published contract of `tips --json` (the top tips, as before)
+            out = {"scenario": sc.key, "rules": mined.to_json(), "fidelity": round(mined.fidelity, 4),
+                   "top": out["tips"], **out}
         emit_json(out)
         return 0
     if mined is not None:
