@@ -123,3 +123,22 @@ def test_expert_choice_and_play(qtbot, stored):
     qtbot.waitUntil(lambda: viewer.index == len(viewer.states) - 1, timeout=5000)
     qtbot.waitUntil(lambda: not viewer.timer.isActive(), timeout=2000)
 
+
+
+def test_every_button_glyph_is_in_the_font(qtbot, stored):
+    """A glyph the font lacks draws as an empty box (U+23F8 "pause" did)."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QPushButton
+
+    from gui.supervisor.replay import ReplayViewer
+
+    store, rid = stored
+    viewer = ReplayViewer(store, rid)
+    qtbot.addWidget(viewer)
+    texts = [b.text() for b in viewer.findChildren(QPushButton)]
+    viewer.toggle_play()
+    texts.append(viewer.play_button.text())   # the playing state's label too
+    viewer.toggle_play()
+    metrics = QFontMetrics(viewer.play_button.font())
+    missing = {ch for text in texts for ch in text if ord(ch) > 127 and not metrics.inFontUcs4(ord(ch))}
+    assert not missing, f"drawn as empty boxes: {sorted(missing)}"

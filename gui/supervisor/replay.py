@@ -17,6 +17,9 @@ from engine.records import replay as rp
 from gui import theme
 from gui.board import BoardView, shown_tick
 
+# Glyphs the bundled fonts draw (DejaVu has no U+23F8 "pause": it showed as an empty box)
+PLAY, PAUSE = "▶ Play", "▮▮ Pause"
+
 COSTLY = ("inaccuracy", "mistake", "blunder")
 PLAY_MS = 700
 
@@ -116,7 +119,7 @@ class ReplayViewer(QWidget):
         bar = QHBoxLayout()
         self.first_button = QPushButton("⇤ First")
         self.prev_button = QPushButton("◀ Back")
-        self.play_button = QPushButton("▶ Play")
+        self.play_button = QPushButton(PLAY)
         self.next_button = QPushButton("Forward ▶")
         self.last_button = QPushButton("Last ⇥")
         for b, slot in ((self.first_button, lambda: self.set_index(0)), (self.prev_button, self.step_back),
@@ -237,7 +240,7 @@ class ReplayViewer(QWidget):
             if self.index >= len(self.states) - 1:
                 self.set_index(0)
             self.timer.start()
-        self.play_button.setText("⏸ Pause" if self.timer.isActive() else "▶ Play")
+        self.play_button.setText(PAUSE if self.timer.isActive() else PLAY)
 
     def _tick_timer(self) -> None:
         self.step_forward()
@@ -257,5 +260,5 @@ class ReplayViewer(QWidget):
 
     def hideEvent(self, e):
         self.timer.stop()
-        self.play_button.setText("▶ Play")
+        self.play_button.setText(PLAY)
         super().hideEvent(e)
