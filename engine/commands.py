@@ -127,14 +127,12 @@ def cmd_simulate(args) -> int:
     from engine.policies import BASELINES, play_round
     from engine.simulator import Kitchen
 
-    from tqdm import tqdm
+    from engine.progress import progress_bar
 
     sc = load_scenario(args.scenario)
     values = []
-    # a bar only once the episodes have taken a few seconds, and only on a terminal (disable=None):
-    # captured output and logs keep just the result
-    for e in tqdm(range(args.episodes), desc=f"simulate {sc.key}", unit="round", delay=2, disable=None,
-                  leave=False):
+    # a bar only once the episodes have taken a few seconds
+    for e in progress_bar(range(args.episodes), True, f"simulate {sc.key}", "round", delay=2):
         k = Kitchen(sc, args.seed + e)
         values.append(k.value(play_round(k, BASELINES[args.policy], np.random.default_rng(args.seed + e))))
     mean, std = float(np.mean(values)), float(np.std(values))

@@ -152,13 +152,12 @@ def cmd_evaluate(args) -> int:
         policy = load_policy_expert(sc, args.expert, args.rollout)
     else:
         policy = BASELINES[args.policy]
-    from tqdm import tqdm
+    from engine.progress import progress_bar
 
     values = []
-    # the expert (above all with --rollout) takes a while per round: a bar once it has
-    # taken a few seconds, and only on a terminal (disable=None), so logs keep just the result
-    for e in tqdm(range(args.seed, args.seed + args.episodes), desc=f"evaluate {sc.key}", unit="round",
-                  delay=2, disable=None, leave=False):
+    # the expert (above all with --rollout) takes a while per round: a bar once it has taken a few seconds
+    for e in progress_bar(range(args.seed, args.seed + args.episodes), True, f"evaluate {sc.key}", "round",
+                          delay=2):
         k = Kitchen(sc, e)
         values.append(k.value(play_round(k, policy, np.random.default_rng(e))))
     mean, std = float(np.mean(values)), float(np.std(values))

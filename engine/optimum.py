@@ -348,10 +348,8 @@ def clairvoyant_bound(scenario: Scenario, seeds: Iterable[int], time_limit: floa
     seeds = list(seeds)
     values, proven = [], 0
     if progress:
-        from tqdm import tqdm
-        # disable=None: no bar when standard error is not a terminal, so logs and
-        # captured output hold the result, not hundreds of carriage-return redraws
-        seeds = tqdm(seeds, desc=f"solve {scenario.key}", unit="seed", disable=None, leave=False)
+        from engine.progress import progress_bar
+        seeds = progress_bar(seeds, True, f"solve {scenario.key}", "seed")
     for seed in seeds:
         sol = solve(Kitchen(scenario, seed), time_limit=time_limit)
         values.append(sol.value if sol.proven else sol.bound)

@@ -165,7 +165,7 @@ def measure(scenario: Scenario, scorer, decisions: int = 500, seed: int = 0, tim
     the same `kitchen` (optima are cached per kitchen object)."""
     if scenario.stochastic:
         raise ValueError(f"{scenario.key} is stochastic: there is no exact optimum per state to judge by")
-    from tqdm import tqdm
+    from engine.progress import progress_bar
 
     kitchen = kitchen or Kitchen(scenario, 0)
     optima = optima or Optima(time_limit)
@@ -173,8 +173,7 @@ def measure(scenario: Scenario, scorer, decisions: int = 500, seed: int = 0, tim
     source = iter(drawn) if drawn is not None else itertools.islice(draw_decisions(kitchen, seed), 4 * decisions)
     total = len(drawn) if drawn is not None else decisions
     judged, unproven = [], 0
-    with tqdm(total=total, desc=f"verdicts {scenario.key}", unit="decision", disable=None if progress else True,
-              leave=False) as bar:
+    with progress_bar(None, progress, f"verdicts {scenario.key}", "decision", total=total) as bar:
         for d in source:
             j = judge(kitchen, d, scorer, optima, thresholds, witness)
             if j is None:

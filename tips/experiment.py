@@ -60,13 +60,13 @@ def make_trainees(scenario: Scenario, s: ExperimentSettings) -> list[SimulatedTr
 
 def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentSettings,
                    progress: bool = True) -> dict:
-    from tqdm import tqdm
+    from engine.progress import progress_bar
 
     threshold = good_threshold(scorer, scenario)
     # The bar shows on a terminal only (disable=None); the per-round lines go
     # above it there and alone into a log, as before.
-    bar = tqdm(total=len(CONDITIONS) * s.rounds * s.trainees, desc=f"experiment {scenario.key}", unit="round",
-               file=sys.stderr, disable=None if progress else True, leave=False)
+    bar = progress_bar(None, progress, f"experiment {scenario.key}", "round",
+                       total=len(CONDITIONS) * s.rounds * s.trainees)
     say = (lambda msg: bar.write(msg, file=sys.stderr)) if progress else (lambda msg: None)
     say(f"experiment: calibrating population tips on {scenario.key}")
     coach = Coach(scenario, mined, scorer, s.coaching, calibration_seed=s.seed)

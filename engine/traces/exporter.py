@@ -19,7 +19,7 @@ from engine.scenario import BUNDLED_DIR, Scenario, parse_scenario
 from engine.simulator import Kitchen
 from engine.traces.format import write_trace
 from engine.traces.generate import round_rows
-from engine.traces.progress import progress_bar
+from engine.progress import progress_bar
 
 
 def export_trace(store, out: str | Path, trainee: str | None = None,

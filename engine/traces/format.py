@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.traces.progress import progress_bar
+from engine.progress import progress_bar
 
 REQUIRED = ("person", "round", "scenario", "tick", "worker", "order", "task")
 OPTIONAL = ("seed", "duration")

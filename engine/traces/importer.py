@@ -21,7 +21,7 @@ from typing import Callable
 from engine.records import replay as rp
 from engine.scenario import Scenario
 from engine.traces.format import Problem, read_trace, shown
-from engine.traces.progress import progress_bar
+from engine.progress import progress_bar
 from engine.traces.replay import ReplayedRound, ScenarioResolver, replay_file
 
 IMPORTED_CONDITION = "imported"

@@ -28,7 +28,7 @@ from pathlib import Path
 from engine.scenario import Scenario, ScenarioError, load_scenario
 from engine.simulator import IllegalDecision, Kitchen, State
 from engine.traces.format import Problem, TraceFile, TraceRound, TraceRow, shown
-from engine.traces.progress import progress_bar
+from engine.progress import progress_bar
 
 
 class RoundError(ValueError):

@@ -47,7 +47,7 @@ import torch
 from torch import nn
 
 from engine.simulator import IDLE, Kitchen, State
-from engine.traces.progress import progress_bar
+from engine.progress import progress_bar
 
 NUMERIC = ("is_task", "slowdown", "skill_rank", "fastest_free", "faster_busy", "tail", "last_task",
            "order_wait", "time", "open_left", "after_me", "served")
