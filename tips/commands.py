@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine.cli_support import (CommandError, db_argument, emit_json, positive_float, positive_int, seed,
-                                supervisor_password)
+from engine.cli_support import (CommandError, db_argument, emit_json, open_records, positive_float, positive_int,
+                                seed, supervisor_password)
 from engine.scenario import load_scenario
 from tips.conditions import CONDITIONS
 
@@ -65,12 +65,9 @@ def _records(args):
     if db is None and args.trainee is None:
         return None
     from engine.records.access import supervisor_gate
-    from engine.records.store import StoreError, open_store
+    from engine.records.store import StoreError
 
-    try:
-        store = open_store(db, create=False)
-    except StoreError as e:
-        raise CommandError(str(e)) from None
+    store = open_records(args, create=False)
     try:
         if args.trainee is not None:
             supervisor_gate(store, supervisor_password(args), f"{args.trainee}'s tips")
