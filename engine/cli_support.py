@@ -9,6 +9,7 @@ import json
 import math
 import os
 import sys
+from pathlib import Path
 
 EXIT_BAD_INPUT = 2
 EXIT_STOCHASTIC = 3
@@ -150,3 +151,15 @@ def open_records(args: argparse.Namespace, create: bool, out=None):
         store.close()
         raise CommandError(f"{out} is the records database itself; choose another file to write")
     return store
+
+
+def output_file(path: str, example: str) -> Path:
+    """The file a command will write, refused in one line when it is a folder
+    or its folder does not exist (a mistyped path must not create folders).
+    `example`: a file name to suggest inside a folder given by mistake."""
+    out = Path(path)
+    if out.is_dir():
+        raise CommandError(f"cannot write {out}: it is a folder; name a file such as {out / example}")
+    if not out.parent.is_dir():
+        raise CommandError(f"cannot write {out}: folder {out.parent} does not exist")
+    return out

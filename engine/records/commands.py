@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
-from engine.cli_support import CommandError, emit_json, open_records, seed, supervisor_password
+from engine.cli_support import CommandError, emit_json, open_records, output_file, seed, supervisor_password
 
 POLICIES = ("random", "greedy", "dispatch", "expert")
 
@@ -93,11 +92,7 @@ def cmd_export(args) -> int:
     from engine.records.export import COLUMNS, export_rows, write_rows
     from engine.records.store import StoreError
 
-    out = Path(args.out)
-    if out.is_dir():
-        raise CommandError(f"cannot write {out}: it is a folder; name a file such as {out / 'decisions.csv'}")
-    if not out.parent.is_dir():
-        raise CommandError(f"cannot write {out}: folder {out.parent} does not exist")
+    out = output_file(args.out, "decisions.csv")
     store = open_records(args, create=False, out=out)
     try:
         what = f"{args.trainee}'s decisions" if args.trainee is not None else "every trainee's decisions"

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli_support import CommandError, emit_json, open_records, supervisor_password
+from engine.cli_support import CommandError, emit_json, open_records, output_file, supervisor_password
 
 DB_HELP = "database URL or file (default: KITCHEN_COACH_DB or a file in your data folder)"
 VERBOSE_HELP = "list every bad row (by default one line: how many, and the first few)"
@@ -72,13 +72,6 @@ def bad_rows(problems, file: str, verbose: bool) -> str:
     return first + (f"; and {more} more" + ("" if verbose else " (--verbose lists them all)") if more > 0 else "")
 
 
-def _writable(path: str) -> Path:
-    out = Path(path)
-    if not out.parent.is_dir():
-        raise CommandError(f"cannot write {out}: folder {out.parent} does not exist")
-    return out
-
-
 def cmd_import(args) -> int:
     from engine.records.store import StoreError
     from engine.traces import importer
@@ -136,7 +129,7 @@ def cmd_export(args) -> int:
     from engine.records.store import StoreError
     from engine.traces.exporter import export_trace
 
-    out = _writable(args.out)
+    out = output_file(args.out, "trace.csv")
     store = open_records(args, create=False, out=out)
     try:
         try:
@@ -165,7 +158,7 @@ def cmd_calibrate(args) -> int:
     from engine.traces.format import TraceFileError, read_trace
 
     scenario = load_scenario(args.scenario)
-    out = _writable(args.out)
+    out = output_file(args.out, "scenario.toml")
     try:
         trace = read_trace(args.file, progress=True)
     except TraceFileError as e:
@@ -211,7 +204,7 @@ def cmd_table(args) -> int:
 def cmd_trainee(args) -> int:
     from engine.traces.trainee import fit_trainee, stored_rounds
 
-    out = _writable(args.out)
+    out = output_file(args.out, "trainee.pt")
     if args.epochs < 1:
         raise CommandError(f"--epochs must be at least 1, not {args.epochs}")
     store = open_records(args, create=False)
