@@ -26,12 +26,9 @@ class Parser(argparse.ArgumentParser):
 
 def package_version() -> str:
     """The installed package's version, so it can never disagree with pip."""
-    from importlib.metadata import PackageNotFoundError, version
+    from engine.app_version import installed_version
 
-    try:
-        return version("kitchen-coach")
-    except PackageNotFoundError:
-        return "(not installed: run scripts/setup)"
+    return installed_version() or "(not installed: run scripts/setup)"
 
 
 class _Version(argparse.Action):

@@ -26,11 +26,11 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Iterable, Sequence
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
+from engine.app_version import installed_version
 from engine.records.commits import commits
 from engine.records.models import Decision, Person, Round, ScenarioFile, TrainingSession, utcnow
 from engine.scenario import ScenarioError, parse_scenario
@@ -172,10 +172,7 @@ def store_rounds(store, rounds: Sequence[NewRound], condition: str, source_file:
     their whole versions are among `rounds` or already stored. `bar`: a
     progress bar to advance once per round. Raises sqlalchemy's IntegrityError
     if another import stored one of these rounds meanwhile (nothing is stored)."""
-    try:
-        app_version = version("kitchen-coach")
-    except PackageNotFoundError:
-        app_version = ""
+    app_version = installed_version() or ""
     now = utcnow()
     ids = []
     # statements built once and given plain parameters: per-round .values(...)

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import sessionmaker
 
+from engine.app_version import installed_version
 from engine.records import replay as rp
 from engine.records.commits import commits
 from engine.records.database import StoreError, connect, reopen, sqlite_file
@@ -133,11 +134,7 @@ class Store(People):
     def start_session(self, person, condition: str = "", app_version: str | None = None,
                       started_at: datetime | None = None) -> SessionRef:
         if app_version is None:
-            from importlib.metadata import PackageNotFoundError, version
-            try:
-                app_version = version("kitchen-coach")
-            except PackageNotFoundError:
-                app_version = ""
+            app_version = installed_version() or ""
         with self.Session.begin() as s:
             row = TrainingSession(person_id=_id(person), condition=condition or "", app_version=app_version,
                                   started_at=started_at or utcnow())
