@@ -6,8 +6,8 @@ import pytest
 
 from engine.records.store import open_store
 from engine.scenario import load_scenario
-from gui.fixed_tips import HANDCRAFTED, MAX_TIPS, fixed_texts, load_fixed, save_fixed
 from gui.tips_source import compute_tips
+from tips.fixed import HANDCRAFTED, MAX_TIPS, fixed_texts, load_fixed, save_fixed
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,7 @@ beside the app's settings, keyed by the database URL and the scenario file's
 content hash: each set of records keeps its own texts, and an edited scenario
 file starts from the fallback again. The tips layer reads them for the "fixed"
 condition (tips/conditions.py), so the app and `kitchen-coach tips --condition
-fixed` show the same texts; gui/fixed_tips.py, which the desk's editor uses,
-is this module under its old name."""
+fixed` show the same texts, and the desk's editor writes them here."""
 from __future__ import annotations
 
 import json

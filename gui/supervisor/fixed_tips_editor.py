@@ -1,6 +1,6 @@
 """The supervisor writes the "fixed" condition's tips: a few short texts per
 scenario, the same for every trainee (the experiment's control arm). Kept by
-gui.fixed_tips for this database; empty fields fall back to the research's
+tips.fixed for this database; empty fields fall back to the research's
 handcrafted tips, shown greyed as placeholders."""
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QVBoxLayout)
 
 from engine.scenario import load_scenario
-from gui.fixed_tips import HANDCRAFTED, MAX_TIPS, load_fixed, save_fixed
 from gui.start_screen import scenario_menu
 from gui.theme import STYLE_SHEET
+from tips.fixed import HANDCRAFTED, MAX_TIPS, load_fixed, save_fixed
 
 
 class FixedTipsEditor(QDialog):
