@@ -161,3 +161,53 @@ class TipAdherence(Base):
     rule: Mapped[str] = mapped_column(String(200))
     worker: Mapped[str] = mapped_column(String(200))
     followed: Mapped[bool] = mapped_column(Boolean)
+
+
+class Study(Base):
+    """A researcher's study (engine/records/studies.py): its arms, the scenario
+    sequence every participant plays, an optional post-test round without tips,
+    and the consent text shown before anything is stored."""
+    __tablename__ = "studies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    conditions: Mapped[list[Any]]
+    sequence: Mapped[list[Any]]
+    post_test: Mapped[Optional[str]] = mapped_column(String(200))
+    consent: Mapped[str] = mapped_column(Text, default="")
+    seed: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StudyParticipant(Base):
+    """One pseudonymous code of a study and the arm the seeded allocation gave
+    it. `person_id` stays empty until someone joins with the code and consents;
+    `step` counts the rounds of the sequence (then the post-test) closed."""
+    __tablename__ = "study_participants"
+    __table_args__ = (UniqueConstraint("study_id", "slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[int]                                    # place in the allocation list
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    condition: Mapped[str] = mapped_column(String(100))
+    person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("people.id"), unique=True)
+    joined_at: Mapped[Optional[datetime]]
+    step: Mapped[int] = mapped_column(default=0)
+    finished_at: Mapped[Optional[datetime]]
+    dropped_at: Mapped[Optional[datetime]]
+
+
+class FixedTip(Base):
+    """A supervisor's text for one field of the "fixed" condition of one
+    scenario (by content hash); a field with no row shows the handcrafted tip."""
+    __tablename__ = "fixed_tips"
+    __table_args__ = (UniqueConstraint("scenario_hash", "slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_hash: Mapped[str] = mapped_column(String(64))
+    scenario_key: Mapped[str] = mapped_column(String(200), default="")
+    slot: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    written_at: Mapped[datetime] = mapped_column(default=utcnow)
