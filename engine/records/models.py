@@ -211,3 +211,44 @@ class FixedTip(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(200), default="")
     written_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MistakeItem(Base):
+    """One of a trainee's own mistakes or blunders, queued for drills
+    (engine/records/drills.py): the position is (round, tick), folded from the
+    round's log; `rule` is the tip rule it broke (tips' rule key, "" when no
+    rule list was at hand). `due_at` and `interval_hours` are the spaced-
+    repetition schedule."""
+    __tablename__ = "mistake_queue"
+    __table_args__ = (UniqueConstraint("round_id", "tick"), Index("ix_mistake_queue_person_due", "person_id", "due_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    tick: Mapped[int]
+    verdict: Mapped[str] = mapped_column(String(20))
+    regret: Mapped[float]
+    worker: Mapped[str] = mapped_column(String(200), default="")
+    rule: Mapped[str] = mapped_column(String(200), default="")
+    rule_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(default=utcnow)
+    interval_hours: Mapped[float] = mapped_column(default=0.0)
+    streak: Mapped[int] = mapped_column(default=0)      # right answers in a row
+    reps: Mapped[int] = mapped_column(default=0)        # answers given
+    lapses: Mapped[int] = mapped_column(default=0)      # wrong answers given
+
+
+class DrillAttempt(Base):
+    """One answer in a retry or a drill: the position, whether it was within
+    the "good" line of the best, and its regret."""
+    __tablename__ = "drill_attempts"
+    __table_args__ = (Index("ix_drill_attempts_person_at", "person_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("mistake_queue.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    regret: Mapped[Optional[float]]
+    fresh: Mapped[bool] = mapped_column(Boolean, default=False)  # another round's position of the same rule
