@@ -25,7 +25,9 @@ from engine.records.database import StoreError, connect, reopen, sqlite_file
 from engine.records.models import (Decision, ExpertFile, Person, Round, ScenarioFile, TipAdherence, TipShown,
                                    TrainingSession, utcnow)
 from engine.records.drills import Drills
+from engine.records.fixed_tips import FixedTips
 from engine.records.people import People
+from engine.records.studies import Studies
 from engine.records.unique_rows import get_or_create
 from engine.records.views import DecisionInfo, PersonRef, RoundInfo, RoundRecord, SessionRef, TipInfo
 from engine.records.wal_watch import WalWatch, save_log
@@ -52,7 +54,7 @@ def _id(x) -> int:
     return x if isinstance(x, int) else x.id
 
 
-class Store(People, Drills):
+class Store(People, Drills, Studies, FixedTips):
     def __init__(self, engine: Engine):
         self.engine = engine
         self.url = engine.url.render_as_string(hide_password=True)
