@@ -8,7 +8,11 @@ value; the expert alone goes astray after off-script moves). The reference
 is the best decision found among the expert's greedy one and, one worker at
 a time (Bertsekas' rollout), leaving that worker idle or giving it one of the
 expert's top `candidates` choices, so the reference is not itself a mistake.
-It is reported as `expert_decision`, valued the same way, so
+It is reported as `expert_decision`, valued the same way. On a small
+deterministic kitchen (`DEEP_SIZE`), a move that looks costly is valued once
+more, on both sides, with the expert's one-worker-at-a-time rollout playing
+the round out: a third play-out some play reaches, which removes most
+regrets the quick play-outs overstate after an off-script move. So
 
     regret = value(trainee) - value(expert)   (makespan: turns, lower is better)
     regret = value(expert) - value(trainee)   (reward: points, higher is better)
@@ -112,15 +116,24 @@ class MoveScore:
 
 
 
+# workers x tasks at most where the rollout play-out checks a costly-looking
+# move: taco, burger, pasta and the research kitchens (<= 36) are in, rush
+# (5 x 36) is out. Measured latency and agreement: benchmarks/verdicts.py,
+# benchmarks/expert_bench.py.
+DEEP_SIZE = 60
+
+
 class MoveScorer:
     """Scores decisions (module docstring). `candidates`: how many of the
     expert's next-best choices per worker the reference search tries besides
     its own choice and leaving that worker idle (0: the expert's greedy
-    decision alone); the lookahead tries one fewer."""
+    decision alone); the lookahead tries one fewer. `deep_size`: the largest
+    kitchen (workers x tasks) whose costly-looking moves are re-valued with the
+    rollout play-out (0: never)."""
 
     def __init__(self, expert, episodes: int = 8, thresholds: Thresholds | None = None,
                  exact: bool = False, exact_time_limit: float = 5.0, candidates: int = 2,
-                 lookahead: bool = True):
+                 lookahead: bool = True, deep_size: int = DEEP_SIZE):
         self.expert = expert
         self.episodes = episodes
         self.thresholds = thresholds
@@ -133,6 +146,13 @@ class MoveScorer:
         # is nearer the true value than the expert's alone, which goes astray
         # after off-script moves (issue 12: benchmarks/verdicts.py measures it)
         self.finishers = (expert.finisher, Finisher(expert.scorer, horizon, policy=dispatch_policy))
+        # Bertsekas' one-worker-at-a-time rollout of the expert as a third
+        # play-out, for moves the quick finishers call costly: it removes most
+        # overstated regrets after off-script moves (research-disruption
+        # blunder precision 58% -> 100%), but each of its ticks costs one expert
+        # play-out per worker and choice, so only on small deterministic kitchens
+        self.deep_size = deep_size
+        self.deep = Finisher(expert.scorer, horizon, policy=expert.with_rollout()) if deep_size else None
 
     def value(self, futures: list[tuple[Kitchen, State]], decision: dict[int, int]) -> float:
         """Own units after `decision`: the best finisher's mean over the futures."""
@@ -184,6 +204,10 @@ class MoveScorer:
             view.take(w, fixed[w])
         return best, best_value
 
+    def _deep(self, kitchen: Kitchen) -> bool:
+        return (self.deep is not None and not kitchen.scenario.stochastic
+                and len(kitchen.scenario.workers) * kitchen.n_tasks <= self.deep_size)
+
     def score(self, kitchen: Kitchen, state: State, decision: dict[int, int]) -> MoveScore:
         sc = kitchen.scenario
         kitchen.check(state, decision)  # IllegalDecision says what is wrong
@@ -206,6 +230,10 @@ class MoveScorer:
             # further on both sides before blaming the trainee
             value = self._better(sc, value, self._lookahead(kitchen, state, mine))
             expert_value = self._better(sc, expert_value, self._lookahead(kitchen, state, theirs))
+            regret = worse * (value - expert_value)
+        if regret > th.best and self._deep(kitchen):
+            value = self._better(sc, value, mean_after(self.deep, futures, mine))
+            expert_value = self._better(sc, expert_value, mean_after(self.deep, futures, theirs))
             regret = worse * (value - expert_value)
         per_worker = {}
         for w in idle:

@@ -171,3 +171,28 @@ def test_exact_regret_against_the_optimum(burger_expert):
     assert m.optimal_regret == 0 and m.expert_optimal_regret >= 0
     lazy = scorer.score(k, s, {})
     assert lazy.optimal_regret >= 1
+
+
+def test_rollout_play_out_settles_overstated_regrets_on_small_kitchens():
+    """Research-disruption decisions (drawn as benchmarks/verdicts.py draws them)
+    that the quick play-outs overstate: re-valued with the rollout play-out, the
+    scorer's regret is the exact one; rush is too large for it and keeps the
+    quick play-outs alone."""
+    import itertools
+
+    from engine.exact_regret import Optima
+    from engine.expert import shipped_expert
+    from engine.verdicts import draw_decisions
+
+    sc = load_scenario("research-disruption")
+    expert = shipped_expert(sc)
+    kitchen = Kitchen(sc, 0)
+    drawn = list(itertools.islice(draw_decisions(kitchen, 0), 346))
+    quick, default, optima = MoveScorer(expert, deep_size=0), MoveScorer(expert), Optima(20.0)
+    for i in (21, 313, 345):
+        d = drawn[i]
+        exact = optima.regret(kitchen, d.state, d.decision, expert.finisher.value)
+        assert quick.score(kitchen, d.state, d.decision).regret > exact
+        assert default.score(kitchen, d.state, d.decision).regret == pytest.approx(exact)
+    rush = load_scenario("rush")
+    assert not MoveScorer(shipped_expert(rush))._deep(Kitchen(rush, 0))
