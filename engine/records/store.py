@@ -28,6 +28,7 @@ from engine.records.drills import Drills
 from engine.records.fixed_tips import FixedTips
 from engine.records.people import People
 from engine.records.studies import Studies
+from engine.records.report_queries import ReportQueries
 from engine.records.unique_rows import get_or_create
 from engine.records.views import DecisionInfo, PersonRef, RoundInfo, RoundRecord, SessionRef, TipInfo
 from engine.records.wal_watch import WalWatch, save_log
@@ -54,7 +55,7 @@ def _id(x) -> int:
     return x if isinstance(x, int) else x.id
 
 
-class Store(People, Drills, Studies, FixedTips):
+class Store(People, Drills, ReportQueries, Studies, FixedTips):
     def __init__(self, engine: Engine):
         self.engine = engine
         self.url = engine.url.render_as_string(hide_password=True)

@@ -72,3 +72,54 @@ class RoundRecord:
     decisions: list[DecisionInfo]
     tips: list[TipInfo] = field(default_factory=list)
     expert_hash: str | None = None
+
+
+# -- what reports and the supervisor's desk read (engine/records/report_queries.py) --
+FINISHED, UNFINISHED, ABANDONED, CUT = "finished", "unfinished", "abandoned", "cut"
+ROUND_KINDS = (FINISHED, UNFINISHED, ABANDONED, CUT)
+
+
+def round_kind(info: RoundInfo) -> str:
+    """finished; unfinished (open, can be resumed); abandoned (closed without
+    being played out); cut (imported from a trace whose log ends early)."""
+    if info.finished:
+        return FINISHED
+    if info.imported:
+        return CUT
+    return ABANDONED if info.abandoned else UNFINISHED
+
+
+@dataclass(frozen=True)
+class TraineeRef:
+    id: int
+    name: str
+    condition: str           # of their latest session ("" when never set)
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    """A round with the figures reports count, from aggregate queries."""
+    info: RoundInfo
+    condition: str           # the condition of the session it was played in
+    unit: str                # "turns" or "points"
+    scored: int              # decided ticks with a verdict
+    suboptimal: int          # scored ticks whose verdict is neither best nor good
+    tips: int                # tips shown
+    scenario_hash: str
+    expert_hash: str | None
+
+    @property
+    def kind(self) -> str:
+        return round_kind(self.info)
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A decision as stored (named pairs), for counting mistakes."""
+    round_id: int
+    tick: int
+    verdict: str | None
+    regret: float | None
+    decision: list
+    expert_decision: list | None
+    per_worker: dict | None

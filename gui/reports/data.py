@@ -1,6 +1,6 @@
-"""What the supervisor's desk shows and the reports print, computed from the
-records database in a few bulk queries (no Qt here, so the headless CSV path
-stays light).
+"""What the supervisor's desk shows and the reports print, from the store's
+report queries (engine/records/report_queries.py; no Qt here, so the headless
+CSV path stays light).
 
 Measures:
 - a round's outcome `value` (turns or points), the proven `optimum` where the
@@ -12,61 +12,77 @@ Measures:
 - % suboptimal decisions: the research tables' measure, as `kitchen-coach
   table` counts it (engine/traces/table.py): decided ticks whose verdict is
   neither "best" nor "good", over scored decided ticks.
+- round kinds (engine/records/views.py round_kind): finished, unfinished,
+  abandoned, cut. Only finished rounds count in trends and headlines, and
+  those are per scenario (a no-chef kitchen is not a worse normal one).
 - most frequent mistakes: see gui/reports/mistakes.py.
+
+A light report (`overview`) has the rounds' counts only: the desk's list. A
+full one (`complete`) adds expert values, tips and mistakes, a batch of
+trainees at a time, so an all-trainees report never holds more than a batch.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Iterator, Sequence
 
-from sqlalchemy import select
-
-from engine.records.models import TRAINEE, Decision, Person, Round, ScenarioFile, TipShown, TrainingSession
+from engine.records.report_queries import chunks
 from engine.records.store import StoreError
-from engine.traces.table import OK_VERDICTS
+from engine.records.views import FINISHED, ROUND_KINDS, RoundFigures, TraineeRef
 from gui.reports.mistakes import Mistake, MistakeCounter
+
+BATCH = 25   # trainees whose full figures are read together
 
 
 @dataclass(frozen=True)
 class RoundRow:
-    trainee: str
+    """A stored round's figures (RoundFigures, RoundInfo) as the trainee's n-th round."""
+    figures: RoundFigures
     number: int                # the trainee's n-th round, all scenarios, oldest first
-    id: int
-    scenario: str
-    scenario_name: str
-    unit: str                  # "turns" or "points"
-    seed: int
-    started_at: datetime
-    finished: bool
-    abandoned: bool
-    value: float | None
-    turns: int | None
-    served: int | None
-    optimum: float | None
-    expert_value: float | None
-    decisions: int
-    scored: int
-    suboptimal: int
-    total_regret: float | None
-    tips: int
+    expert_value: float | None = None
+
+    def __getattr__(self, name):  # the figures' and the round's own fields: value, scored, scenario, ...
+        figures = object.__getattribute__(self, "figures")
+        try:
+            return getattr(figures, name)
+        except AttributeError:
+            return getattr(figures.info, name)
+
+    @property
+    def trainee(self) -> str:
+        return self.figures.info.person
+
+    @property
+    def total_regret(self) -> float | None:
+        return self.figures.info.total_regret
 
     @property
     def suboptimal_pct(self) -> float | None:
-        return 100.0 * self.suboptimal / self.scored if self.scored else None
+        return 100.0 * self.figures.suboptimal / self.figures.scored if self.figures.scored else None
 
     @property
     def higher_is_better(self) -> bool:
-        return self.unit == "points"
+        return self.figures.unit == "points"
 
     @property
     def outcome_text(self) -> str:
-        """The outcome as tables show it: the value, or why there is none yet."""
-        if self.abandoned:
-            return "abandoned"
-        if not self.finished or self.value is None:
-            return "unfinished"
-        return f"{self.value:g}"
+        """The outcome as tables show it: the value, or what kind of round it is."""
+        kind = self.figures.kind
+        if kind != FINISHED or self.value is None:
+            return kind
+        return fmt_value(self.value)
+
+
+def fmt_value(x: float | None, digits: int = 1) -> str:
+    """A figure rounded to what it means: whole numbers as they are, others to `digits`."""
+    if x is None:
+        return "–"
+    x = float(x)
+    if abs(x - round(x)) < 1e-9:
+        return str(int(round(x)))
+    return f"{x:.{digits}f}"
 
 
 @dataclass(frozen=True)
@@ -78,32 +94,77 @@ class TipRow:
     text: str
 
 
+@dataclass(frozen=True)
+class Headline:
+    scenario: str
+    scenario_name: str
+    finished: int
+    first: float | None   # mean % suboptimal of the first 3 finished rounds
+    last: float | None    # ... of the last 3
+
+
 @dataclass
 class TraineeReport:
     name: str
     rounds: list[RoundRow]
     mistakes: list[Mistake] = field(default_factory=list)
     tips: list[TipRow] = field(default_factory=list)
+    condition: str = ""
 
     @property
     def latest(self) -> RoundRow | None:
         done = [r for r in self.rounds if r.finished]
         return done[-1] if done else None
 
-    def trend(self, last: int = 12) -> list[float]:
-        """% suboptimal of the latest scored rounds, oldest first (the sparkline)."""
-        return [r.suboptimal_pct for r in self.rounds if r.suboptimal_pct is not None][-last:]
+    def kinds(self) -> Counter:
+        return Counter(r.kind for r in self.rounds)
+
+    def rounds_text(self) -> str:
+        """'5' when every round was finished, else '5 of 12' (finished of all)."""
+        done = sum(r.finished for r in self.rounds)
+        return str(done) if done == len(self.rounds) else f"{done} of {len(self.rounds)}"
+
+    def kinds_text(self) -> str:
+        k = self.kinds()
+        return ", ".join(f"{k[kind]} {kind}" for kind in ROUND_KINDS if k[kind]) or "no rounds"
+
+    def finished(self, scenario: str | None = None) -> list[RoundRow]:
+        return [r for r in self.rounds if r.finished and (scenario is None or r.scenario == scenario)]
+
+    @property
+    def trend_scenario(self) -> str | None:
+        """The scenario of the trend: that of the latest finished round."""
+        latest = self.latest
+        return latest.scenario if latest else None
+
+    def trend(self, last: int = 12, scenario: str | None = None) -> list[float]:
+        """% suboptimal of the latest finished, scored rounds of one scenario
+        (the latest one played by default), oldest first: the sparkline."""
+        scenario = scenario or self.trend_scenario
+        if scenario is None:
+            return []
+        return [r.suboptimal_pct for r in self.finished(scenario) if r.suboptimal_pct is not None][-last:]
+
+    def headline(self, scenario: str, n: int = 3) -> Headline:
+        done = self.finished(scenario)
+        pcts = [r.suboptimal_pct for r in done if r.suboptimal_pct is not None]
+        name = done[0].scenario_name if done else scenario
+        if len(pcts) <= n:
+            return Headline(scenario, name, len(done), None, None)
+        return Headline(scenario, name, len(done), _mean(pcts[:n]), _mean(pcts[-n:]))
 
     @property
     def period(self) -> tuple[datetime, datetime] | None:
         return (self.rounds[0].started_at, self.rounds[-1].started_at) if self.rounds else None
 
-    def scenarios(self) -> list[str]:
-        """Scenario keys played, most rounds first."""
-        counts: dict[str, int] = defaultdict(int)
+    def scenarios(self, finished_only: bool = False) -> list[str]:
+        """Scenario keys played, most rounds first (finished rounds first of all)."""
+        counts: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
         for r in self.rounds:
-            counts[r.scenario] += 1
-        return sorted(counts, key=lambda k: (-counts[k], k))
+            done, n = counts[r.scenario]
+            counts[r.scenario] = (done + r.finished, n + 1)
+        keys = [k for k in counts if counts[k][0] or not finished_only]
+        return sorted(keys, key=lambda k: (-counts[k][0], -counts[k][1], k))
 
 
 @dataclass
@@ -111,6 +172,7 @@ class GroupReport:
     trainees: list[TraineeReport]
     created_at: datetime
     database: str
+    group_mistakes: list[Mistake] | None = None
 
     @property
     def period(self) -> tuple[datetime, datetime] | None:
@@ -122,82 +184,85 @@ class GroupReport:
         return [r for t in self.trainees for r in t.rounds]
 
     def mistakes(self, n: int = 10) -> list[Mistake]:
-        merged: dict[tuple[str, str], Mistake] = {}
+        if self.group_mistakes is not None:
+            return self.group_mistakes[:n]
+        merged: dict = {}
         for t in self.trainees:
-            for m in t.mistakes:
-                old = merged.get((m.kind, m.label))
-                merged[(m.kind, m.label)] = m if old is None else \
-                    Mistake(m.label, m.kind, old.count + m.count, old.regret + m.regret)
-        return sorted(merged.values(), key=lambda m: (-m.count, -m.regret, m.label))[:n]
+            merge_mistakes(merged, t.mistakes)
+        return top_mistakes(merged, n)
+
+
+def merge_mistakes(merged: dict, mistakes: list[Mistake]) -> None:
+    for m in mistakes:
+        old = merged.get((m.kind, m.label))
+        merged[(m.kind, m.label)] = m if old is None else \
+            Mistake(m.label, m.kind, old.count + m.count, old.regret + m.regret)
+
+
+def top_mistakes(merged: dict, n: int) -> list[Mistake]:
+    return sorted(merged.values(), key=lambda m: (-m.count, -m.regret, m.label))[:n]
+
+
+def trainee_refs(store, trainee: str | None = None) -> list[TraineeRef]:
+    """Every trainee, or the one named; StoreError for an unknown name."""
+    if trainee is None:
+        return store.trainee_refs()
+    refs = store.trainee_refs([trainee])
+    if not refs:
+        raise StoreError(f"no trainee named {trainee!r} in {store.url}")
+    return refs
+
+
+def overview(store, refs: Sequence[TraineeRef]) -> list[TraineeReport]:
+    """Light reports (rounds and their counts; no tips, mistakes or expert values)."""
+    by_name: dict[str, list[RoundFigures]] = defaultdict(list)
+    for f in store.round_figures([r.id for r in refs]):
+        by_name[f.info.person].append(f)
+    return [TraineeReport(ref.name, [RoundRow(f, i + 1) for i, f in enumerate(by_name.get(ref.name, []))],
+                          condition=ref.condition) for ref in refs]
+
+
+def complete(store, light: Sequence[TraineeReport], counter: MistakeCounter | None = None,
+             mistakes: int = 8) -> list[TraineeReport]:
+    """Full reports for these light ones: expert values, tips shown, mistakes."""
+    counter = counter or MistakeCounter()
+    ids = [r.id for t in light for r in t.rounds]
+    values = store.first_expert_values(ids)
+    tips = store.tips_shown(ids)
+    costly = store.costly_rounds(ids)
+    out = []
+    for t in light:
+        rows = [RoundRow(r.figures, r.number, values.get(r.id)) for r in t.rounds]
+        shown = [TipRow(r.number, r.id, x.tick, x.rule, x.text) for r in rows for x in tips.get(r.id, ())]
+        for r in rows:
+            ds = costly.get(r.id)
+            if ds:
+                key, text = store.scenario_text(r.scenario_hash)
+                scenario = counter.scenario(key, text, r.scenario_hash)
+                bad = [d for d in ds if d.verdict is not None and d.verdict not in ("best", "good")]
+                counter.add(t.name, scenario, r.scenario_hash, r.seed, r.expert_hash, bad, all_decisions=ds)
+        out.append(TraineeReport(t.name, rows, counter.pop(t.name, mistakes), shown, t.condition))
+    return out
+
+
+def full_reports(store, light: Sequence[TraineeReport], mistakes: int = 8, batch: int = BATCH,
+                 state=None) -> Iterator[TraineeReport]:
+    """`complete`, a batch at a time; `state.check()` between batches when given."""
+    counter = MistakeCounter()
+    for group in chunks(list(light), batch):
+        if state is not None:
+            state.check()
+        yield from complete(store, group, counter, mistakes)
 
 
 def gather(store, trainee: str | None = None, mistakes: int = 8) -> GroupReport:
-    """One trainee's report (`trainee`), or every trainee's. Raises StoreError
-    for an unknown name."""
-    if trainee is not None:
-        person = store.find_person(trainee)
-        if person is None:
-            raise StoreError(f"no trainee named {trainee!r} in {store.url}")
-        people = [person.name]
-    else:
-        people = [p.name for p in store.people(TRAINEE)]
-    counter = MistakeCounter()
-    reports = {name: TraineeReport(name, []) for name in people}
-    with store.Session.begin() as s:
-        q = (select(Round, Person.name, ScenarioFile)
-             .join(TrainingSession, Round.session_id == TrainingSession.id)
-             .join(Person, TrainingSession.person_id == Person.id)
-             .join(ScenarioFile, Round.scenario_id == ScenarioFile.id)
-             .order_by(Person.name, Round.started_at, Round.id))
-        if trainee is not None:
-            q = q.where(Person.name.in_(people))
-        else:
-            q = q.where(Person.role == TRAINEE)
-        rounds = [(r, name, sf) for r, name, sf in s.execute(q)]
-        ids = [r.id for r, _, _ in rounds]
-        decisions: dict[int, list] = defaultdict(list)
-        tips: dict[int, list] = defaultdict(list)
-        for chunk in _chunks(ids, 500):  # stay under SQLite's limit on bound parameters
-            dq = (select(Decision.round_id, Decision.tick, Decision.verdict, Decision.regret, Decision.decision,
-                         Decision.expert_decision, Decision.per_worker, Decision.score)
-                  .where(Decision.round_id.in_(chunk)).order_by(Decision.round_id, Decision.tick))
-            for row in s.execute(dq):
-                decisions[row.round_id].append(row)
-            tq = select(TipShown).where(TipShown.round_id.in_(chunk)).order_by(TipShown.round_id, TipShown.id)
-            for t in s.scalars(tq):
-                tips[t.round_id].append((t.tick, t.rule, t.text))
-        numbers: dict[str, int] = defaultdict(int)
-        for r, name, sf in rounds:
-            numbers[name] += 1
-            ds = decisions.get(r.id, [])
-            scenario = counter.scenario(sf.key, sf.text, sf.content_hash)
-            scored = [d for d in ds if d.verdict is not None]
-            bad = [d for d in scored if d.verdict not in OK_VERDICTS]
-            regrets = [d.regret for d in ds if d.regret is not None]
-            row = RoundRow(name, numbers[name], r.id, sf.key, sf.name,
-                           "turns" if scenario.objective == "makespan" else "points", r.seed, r.started_at,
-                           r.finished, r.abandoned, r.value, r.turns, r.served, r.optimum,
-                           _expert_value(scored), len(ds), len(scored), len(bad),
-                           float(sum(regrets)) if regrets else None, len(tips.get(r.id, ())))
-            reports[name].rounds.append(row)
-            reports[name].tips += [TipRow(row.number, r.id, tick, rule, text) for tick, rule, text in tips.get(r.id, ())]
-            if bad:
-                expert_hash = r.expert.file_hash if r.expert_id is not None else None
-                counter.add(name, scenario, sf.content_hash, r.seed, expert_hash, bad,
-                            all_decisions=ds)
-    for name, rep in reports.items():
-        rep.mistakes = counter.top(name, mistakes)
-    return GroupReport([reports[n] for n in people], datetime.now(timezone.utc), store.url)
+    """One trainee's full report (`trainee`), or every trainee's, in memory
+    (the desk's dashboard, tests, small groups). Raises StoreError for an
+    unknown name."""
+    light = overview(store, trainee_refs(store, trainee))
+    return GroupReport(list(full_reports(store, light, mistakes)), datetime.now(timezone.utc), store.url)
 
 
-def _expert_value(scored) -> float | None:
-    for d in scored:
-        v = (d.score or {}).get("expert_value")
-        if v is not None:
-            return float(v)
-    return None
-
-
-def _chunks(xs: list, n: int):
-    for i in range(0, len(xs), n):
-        yield xs[i:i + n]
+def _mean(xs) -> float | None:
+    xs = [x for x in xs if x is not None]
+    return sum(xs) / len(xs) if xs else None

@@ -1,4 +1,4 @@
-"""Exporting a report, headless: gather, draw the plots, write the file. The
+"""Exporting a report, headless: gui/reports/stream.py on this thread. The
 app runs the same steps on a worker thread (gui/reports/job.py).
 
 Who may export: on a database with a supervisor who has a password, that
@@ -38,39 +38,27 @@ def report_format(out: Path) -> str:
 
 
 def export_report(store, out: Path, trainee: str | None = None, progress=None) -> dict:
-    """Write the report for `trainee` (or every trainee); returns what was
-    written: {"file", "format", "trainees", "rounds", "pages" or "rows"}."""
-    from gui.reports.data import gather
+    """Write the report for `trainee` (or every trainee) on this thread, which
+    draws the plots too (headless: the main thread); returns what was written:
+    {"file", "format", "trainees", "rounds", "pages" or "rows"}."""
+    from gui.reports.stream import write_report
 
     fmt = report_format(out)
+    renderer = None
+    if fmt == "pdf":
+        ensure_qt_app()
+        from gui.reports.plots import PlotRenderer
+        renderer = PlotRenderer()
     try:
-        report = gather(store, trainee)
+        render = renderer and (lambda f: renderer.render(f.draw, *f.args, width=f.width))
+        return write_report(store, out, trainee, fmt, render, progress)
     except StoreError as e:
         raise ReportError(str(e)) from None
-    summary = {"file": str(out), "format": fmt, "trainees": len(report.trainees), "rounds": len(report.rounds)}
-    try:
-        if fmt == "csv":
-            from gui.reports.csv_report import write_csv
-            summary["rows"] = write_csv(report, out)
-        else:
-            summary["pages"] = write_report_pdf(report, out, progress)
     except OSError as e:
         raise ReportError(f"cannot write {out}: {e.strerror or e}") from None
-    return summary
-
-
-def write_report_pdf(report, out: Path, progress=None) -> int:
-    """On the calling thread, which must be the GUI thread (plots)."""
-    ensure_qt_app()
-    from gui.reports.pdf import figures_for, render_figures, write_pdf
-    from gui.reports.plots import PlotRenderer
-
-    renderer = PlotRenderer()
-    try:
-        images = render_figures(figures_for(report), renderer, progress=progress)
     finally:
-        renderer.close()
-    return write_pdf(report, images, out, progress)
+        if renderer is not None:
+            renderer.close()
 
 
 def ensure_qt_app():

@@ -110,6 +110,12 @@ class MistakeCounter:
                 cell[0] += 1
                 cell[1] += regret
 
+    def pop(self, trainee: str, n: int) -> list[Mistake]:
+        """`top`, then forget the trainee's counts (a long report's memory stays flat)."""
+        out = self.top(trainee, n)
+        self._counts.pop(trainee, None)
+        return out
+
     def top(self, trainee: str, n: int) -> list[Mistake]:
         cells = self._counts.get(trainee, {})
         out = [Mistake(label, kind, c, float(r)) for (kind, label), (c, r) in cells.items()]

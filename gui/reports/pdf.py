@@ -1,9 +1,10 @@
 """The report as PDF (QPdfWriter, A4): title, period, the plots as
 high-resolution images, the tables, the top mistakes and the tips shown.
 
-The plots are drawn by pyqtgraph on the GUI thread (`render_figures`);
-everything here after that only paints on the PDF device, which Qt allows on
-a worker thread, so the app can write a long report without freezing.
+The plots are drawn by pyqtgraph on the GUI thread (gui/reports/stream.py
+asks for them one at a time); everything here only paints on the PDF device,
+which Qt allows on a worker thread, so the app can write a long report
+without freezing, one trainee after another (`PdfDocument`).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPa
 
 from gui import theme
 from gui.reports import plots
-from gui.reports.data import GroupReport, TraineeReport
+from gui.reports.data import GroupReport, TraineeReport, fmt_value
 
 DPI = 300
 MARGIN_MM = 15
@@ -31,49 +32,44 @@ class Figure:
     width: int = 1800     # pixels: 1800 is 250 dpi across the printed width, 1400 about 200
 
 
-def figures_for(report: GroupReport, scenarios_per_trainee: int = 2) -> list[Figure]:
-    """The plots a report prints. One trainee's report: % suboptimal, and the
-    outcome against the expert and the optimum for each of their main
-    scenarios. A group report: the group's plot, then one plot per trainee
-    (% suboptimal; outcomes are in their rounds table), so that fifty
-    trainees stay a quick export."""
-    if len(report.trainees) > 1:
-        return [Figure(("group",), plots.group_plot, (report.trainees,))] + \
-               [Figure((t.name, "suboptimal"), plots.suboptimal_plot, (t.rounds, t.tips), 1400)
-                for t in report.trainees]
+def trainee_figures(t: TraineeReport, group: bool, scenarios: int = 2) -> list[Figure]:
+    """A trainee's plots, one scenario per chart, finished rounds only. In a
+    group report: % suboptimal in their main scenario (outcomes are in their
+    rounds table), so a thousand trainees stay a quick export. Alone: %
+    suboptimal and the outcome against the expert and the optimum for each
+    of their main scenarios."""
     out = []
-    for t in report.trainees:
-        out.append(Figure((t.name, "suboptimal"), plots.suboptimal_plot, (t.rounds, t.tips)))
-        for key in t.scenarios()[:scenarios_per_trainee]:
-            rows = [r for r in t.rounds if r.scenario == key]
-            out.append(Figure((t.name, "outcome", key), plots.outcome_plot, (rows, rows[0].scenario_name)))
+    for key in t.scenarios(finished_only=True)[:1 if group else scenarios]:
+        rows = t.finished(key)
+        name = rows[0].scenario_name
+        out.append(Figure((t.name, "suboptimal", key), plots.suboptimal_plot, (rows, t.tips, name),
+                          1400 if group else 1800))
+        if not group:
+            out.append(Figure((t.name, "outcome", key), plots.outcome_plot, (rows, name)))
     return out
 
 
-def render_figures(figures: list[Figure], renderer: "plots.PlotRenderer",
-                   progress: Progress | None = None) -> dict[tuple, QImage]:
-    """GUI thread only (pyqtgraph draws through widgets)."""
-    images = {}
-    for i, f in enumerate(figures):
-        images[f.key] = renderer.render(f.draw, *f.args, width=f.width)
-        if progress:
-            progress(i + 1, len(figures), "drawing plots")
-    return images
+def group_figures(trainees: list[TraineeReport], scenarios: int = 2) -> list[Figure]:
+    """The group's % suboptimal by finished round, one chart per main scenario."""
+    counts: dict[str, int] = {}
+    for t in trainees:
+        for r in t.rounds:
+            if r.finished:
+                counts[r.scenario] = counts.get(r.scenario, 0) + 1
+    keys = sorted(counts, key=lambda k: (-counts[k], k))[:scenarios]
+    return [Figure(("group", key), plots.group_plot, (trainees, key)) for key in keys]
 
 
 def _when(d) -> str:
     return d.strftime("%Y-%m-%d %H:%M")
 
 
-def _num(x, digits: int = 0) -> str:
-    if x is None:
-        return "–"
-    return f"{x:.{digits}f}" if digits else f"{x:g}"
+def _num(x, digits: int = 1) -> str:
+    return fmt_value(x, digits)
 
 
-def _mean(xs) -> float | None:
-    xs = [x for x in xs if x is not None]
-    return sum(xs) / len(xs) if xs else None
+def _pct(x) -> str:
+    return "–" if x is None else f"{x:.1f}"
 
 
 class _Page:
@@ -173,9 +169,9 @@ class _Page:
 
 
 def _round_rows(t: TraineeReport) -> list[list[str]]:
-    return [[str(r.number), _when(r.started_at), r.scenario_name,
-             r.outcome_text, _num(r.expert_value, 1 if r.expert_value is not None and r.expert_value % 1 else 0), _num(r.optimum), str(r.decisions),
-             _num(r.suboptimal_pct, 1), _num(r.total_regret, 1), str(r.tips)] for r in t.rounds]
+    return [[str(r.number), _when(r.started_at), r.scenario_name, r.outcome_text, _num(r.expert_value),
+             _num(r.optimum), str(r.decisions), _pct(r.suboptimal_pct), _num(r.total_regret), str(r.tips)]
+            for r in t.rounds]
 
 
 ROUND_HEADERS = ["#", "started (UTC)", "scenario", "outcome", "expert", "optimum", "decided", "% subopt.",
@@ -183,26 +179,36 @@ ROUND_HEADERS = ["#", "started (UTC)", "scenario", "outcome", "expert", "optimum
 ROUND_WIDTHS = [0.5, 2.1, 2.2, 1.4, 1.0, 1.3, 1.2, 1.4, 1.0, 0.7]
 
 
+def headline_text(t: TraineeReport) -> str:
+    """Per scenario, finished rounds only: '% suboptimal 22.9 in the first 3, 10.0 in the last 3'."""
+    parts = []
+    for key in t.scenarios(finished_only=True):
+        h = t.headline(key)
+        if h.first is not None:
+            parts.append(f"{h.scenario_name}: suboptimal decisions {h.first:.1f}% in the first 3 finished "
+                         f"rounds, {h.last:.1f}% in the last 3")
+    return " · ".join(parts)
+
+
 def _trainee_section(page: _Page, t: TraineeReport, images: dict, brief: bool) -> None:
     latest = t.latest
-    n = len(t.rounds)
-    first, last = _mean([r.suboptimal_pct for r in t.rounds[:3]]), _mean([r.suboptimal_pct for r in t.rounds[-3:]])
-    summary = f"{n} round{'s' if n != 1 else ''}"
+    summary = f"Condition: {t.condition or 'not set'} · rounds: {t.kinds_text()}"
     if t.period:
         summary += f" from {_when(t.period[0])} to {_when(t.period[1])} (UTC)"
     if latest is not None:
-        summary += f" · latest: {_num(latest.value)} {latest.unit} in {latest.scenario_name}"
-    if first is not None and n > 3:
-        summary += f" · suboptimal decisions {first:.1f}% in the first 3 rounds, {last:.1f}% in the last 3"
-    page.text(summary, 10, colour=theme.MUTED, after=3)
+        summary += f" · latest finished: {_num(latest.value)} {latest.unit} in {latest.scenario_name}"
+    page.text(summary, 10, colour=theme.MUTED, after=1.5)
+    headline = headline_text(t)
+    if headline:
+        page.text(headline, 10, colour=theme.MUTED, after=3)
     for key in [k for k in images if k[0] == t.name]:
         page.image(images[key])
     if t.rounds:
         page.text("Rounds", 11, True)
-        page.table(ROUND_HEADERS, _round_rows(t), ROUND_WIDTHS, right={0, 3, 4, 5, 6, 7, 8, 9})
+        page.table(ROUND_HEADERS, _round_rows(t), ROUND_WIDTHS, right={0, 4, 5, 6, 7, 8, 9})
     page.text("Most frequent mistakes", 11, True)
     if t.mistakes:
-        page.table(["mistake", "times", "regret"], [[m.label, str(m.count), _num(m.regret, 1)] for m in t.mistakes],
+        page.table(["mistake", "times", "regret"], [[m.label, str(m.count), _num(m.regret)] for m in t.mistakes],
                    [7.5, 1, 1], right={1, 2})
     else:
         page.text("No costly decisions recorded.", 9.5, colour=theme.MUTED, after=3)
@@ -215,63 +221,82 @@ def _trainee_section(page: _Page, t: TraineeReport, images: dict, brief: bool) -
         page.text("No tips were shown.", 9.5, colour=theme.MUTED, after=3)
 
 
-def write_pdf(report: GroupReport, images: dict[tuple, QImage], out: Path, progress: Progress | None = None) -> int:
-    """Paint the report; returns the number of pages. Safe on a worker thread.
-    Written beside the target first, so a failed export leaves no half file."""
-    out = Path(out)
-    tmp = out.with_name(out.name + ".part")
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(DPI)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.A4), QPageLayout.Portrait,
-                                     QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Millimeter))
-    group = len(report.trainees) > 1
-    name = "all trainees" if group else (report.trainees[0].name if report.trainees else "nobody")
-    writer.setTitle(f"Kitchen Coach progress report: {name}")
-    writer.setCreator("Kitchen Coach")
-    painter = QPainter(writer)
-    try:
-        page = _Page(writer, painter)
-        page.text(f"Kitchen Coach · progress report: {name}", 18, True, after=1)
-        period = report.period
-        when = f"{_when(period[0])} to {_when(period[1])} (UTC)" if period else "no rounds yet"
-        page.text(f"Period: {when} · created {_when(report.created_at)} (UTC) from {report.database}",
-                  9.5, colour=theme.MUTED, after=4)
-        if group:
-            _group_summary(page, report, images)
-        for i, t in enumerate(report.trainees):
-            if group:
-                page.new_page()
-                page.text(t.name, 16, True, after=1)
-            _trainee_section(page, t, images, brief=group)
-            if progress:
-                progress(i + 1, len(report.trainees), "writing the PDF")
-        page.finish()
-    finally:
-        painter.end()
-    tmp.replace(out)
-    return page.page
-
-
-def _group_summary(page: _Page, report: GroupReport, images: dict) -> None:
+def group_summary(page: _Page, report: GroupReport, images: dict) -> None:
     rounds = report.rounds
+    kinds = {}
+    for r in rounds:
+        kinds[r.kind] = kinds.get(r.kind, 0) + 1
     page.text(f"{len(report.trainees)} trainees · {len(rounds)} rounds · "
-              f"{sum(r.decisions for r in rounds)} decisions", 10, colour=theme.MUTED, after=3)
-    if ("group",) in images:
-        page.image(images[("group",)])
+              f"{sum(r.decisions for r in rounds)} decisions · "
+              + ", ".join(f"{n} {k}" for k, n in kinds.items()), 10, colour=theme.MUTED, after=3)
+    for key in [k for k in images if k[0] == "group"]:
+        page.image(images[key])
     page.heading("Trainees")
+    page.text("Figures of each trainee's main scenario (most finished rounds), finished rounds only.", 9,
+              colour=theme.MUTED, after=2)
     rows = []
     for t in report.trainees:
         latest = t.latest
-        rows.append([t.name, str(len(t.rounds)),
-                     f"{_num(latest.value)} {latest.unit} ({latest.scenario})" if latest else "–",
-                     _num(_mean([r.suboptimal_pct for r in t.rounds[:3]]), 1),
-                     _num(_mean([r.suboptimal_pct for r in t.rounds[-3:]]), 1), str(len(t.tips))])
-    page.table(["trainee", "rounds", "latest outcome", "% subopt. first 3", "% subopt. last 3", "tips shown"],
-               rows, [2.2, 0.9, 2.4, 1.9, 1.9, 1.3], right={1, 3, 4, 5})
+        main = (t.scenarios(finished_only=True) or [None])[0]
+        h = t.headline(main) if main else None
+        done = t.finished(main) if main else []
+        pcts = [r.suboptimal_pct for r in done if r.suboptimal_pct is not None]
+        rows.append([t.name, t.condition or "–", t.rounds_text(),
+                     done[0].scenario_name if done else "–",
+                     f"{_num(latest.value)} {latest.unit}" if latest else "–",
+                     _pct(h.first if h and h.first is not None else _mean(pcts[:3])),
+                     _pct(h.last if h and h.last is not None else _mean(pcts[-3:])), str(sum(r.tips for r in t.rounds))])
+    page.table(["trainee", "condition", "finished", "scenario", "latest", "% subopt. first 3",
+                "% subopt. last 3", "tips"], rows, [2.0, 1.3, 1.0, 1.7, 1.2, 1.5, 1.5, 0.7], right={2, 4, 5, 6, 7})
+
+
+def group_mistakes(page: _Page, mistakes: list) -> None:
     page.heading("Most frequent mistakes in the group")
-    mistakes = report.mistakes(10)
     if mistakes:
-        page.table(["mistake", "times", "regret"], [[m.label, str(m.count), _num(m.regret, 1)] for m in mistakes],
+        page.table(["mistake", "times", "regret"], [[m.label, str(m.count), _num(m.regret)] for m in mistakes],
                    [7.5, 1, 1], right={1, 2})
     else:
         page.text("No costly decisions recorded.", 9.5, colour=theme.MUTED)
+
+
+class PdfDocument:
+    """An A4 report written page by page into `out`.part, renamed to `out` by
+    `finish()`; `discard()` removes the part file (cancelled or failed).
+    Paints only (no widgets), so any thread may write it."""
+
+    def __init__(self, out: Path, title: str):
+        self.out = Path(out)
+        self.tmp = self.out.with_name(self.out.name + ".part")
+        self.writer = QPdfWriter(str(self.tmp))
+        self.writer.setResolution(DPI)
+        self.writer.setPageLayout(QPageLayout(QPageSize(QPageSize.A4), QPageLayout.Portrait,
+                                              QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
+                                              QPageLayout.Millimeter))
+        self.writer.setTitle(f"Kitchen Coach progress report: {title}")
+        self.writer.setCreator("Kitchen Coach")
+        self.painter = QPainter(self.writer)
+        self.page = _Page(self.writer, self.painter)
+
+    def title(self, name: str, report: GroupReport) -> None:
+        self.page.text(f"Kitchen Coach · progress report: {name}", 18, True, after=1)
+        period = report.period
+        when = f"{_when(period[0])} to {_when(period[1])} (UTC)" if period else "no rounds yet"
+        self.page.text(f"Period: {when} · created {_when(report.created_at)} (UTC) from {report.database}",
+                       9.5, colour=theme.MUTED, after=4)
+
+    def trainee(self, t: TraineeReport, images: dict, group: bool) -> None:
+        if group:
+            self.page.new_page()
+            self.page.text(t.name, 16, True, after=1)
+        _trainee_section(self.page, t, images, brief=group)
+
+    def finish(self) -> int:
+        self.page.finish()
+        self.painter.end()
+        self.tmp.replace(self.out)
+        return self.page.page
+
+    def discard(self) -> None:
+        if self.painter.isActive():
+            self.painter.end()
+        self.tmp.unlink(missing_ok=True)

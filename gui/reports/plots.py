@@ -76,9 +76,12 @@ def outcome_plot(plot: pg.PlotItem, rounds: list[RoundRow], scenario_name: str |
     _integer_ticks(plot, x)
 
 
-def suboptimal_plot(plot: pg.PlotItem, rounds: list[RoundRow], tips: list[TipRow] = ()) -> None:
-    """% suboptimal decisions per round (bars), rounds that showed a tip marked above."""
-    _reset(plot, "Suboptimal decisions per round", "% of decided ticks")
+def suboptimal_plot(plot: pg.PlotItem, rounds: list[RoundRow], tips: list[TipRow] = (),
+                    scenario_name: str | None = None) -> None:
+    """% suboptimal decisions per round (bars), rounds that showed a tip marked
+    above. The caller picks the rounds: one scenario's finished ones."""
+    _reset(plot, f"Suboptimal decisions per round{' · ' + scenario_name if scenario_name else ''}",
+           "% of decided ticks")
     rows = [r for r in rounds if r.suboptimal_pct is not None]
     if not rows:
         return
@@ -88,7 +91,8 @@ def suboptimal_plot(plot: pg.PlotItem, rounds: list[RoundRow], tips: list[TipRow
     plot.addItem(bars)
     plot.legend.addItem(bars, "% suboptimal")
     top = max(10.0, float(y.max()) * 1.45)
-    shown = sorted({t.round_number for t in tips})
+    numbers = {r.number for r in rows}
+    shown = sorted({t.round_number for t in tips} & numbers)
     if shown:
         plot.plot(shown, [top * 0.82] * len(shown), pen=None, symbol="t", symbolSize=11,
                   symbolBrush=TIP_COLOUR, symbolPen=None, name="tip shown")
@@ -96,16 +100,20 @@ def suboptimal_plot(plot: pg.PlotItem, rounds: list[RoundRow], tips: list[TipRow
     _integer_ticks(plot, x)
 
 
-def group_plot(plot: pg.PlotItem, trainees: list[TraineeReport]) -> None:
-    """Every trainee's % suboptimal by their round number (thin), and the group's mean (thick)."""
-    _reset(plot, "Suboptimal decisions by round number, all trainees", "% of decided ticks")
+def group_plot(plot: pg.PlotItem, trainees: list[TraineeReport], scenario: str) -> None:
+    """One scenario: every trainee's % suboptimal by their n-th finished round
+    of it (thin), and the group's mean (thick)."""
+    name = next((r.scenario_name for t in trainees for r in t.rounds if r.scenario == scenario), scenario)
+    _reset(plot, f"Suboptimal decisions by finished round, all trainees · {name}", "% of decided ticks",
+           f"finished round of {name}")
     by_number: dict[int, list[float]] = defaultdict(list)
     faint = pg.mkPen(150, 160, 175, 110, width=1)
     for t in trainees:
-        pts = [(r.number, r.suboptimal_pct) for r in t.rounds if r.suboptimal_pct is not None]
+        pcts = [r.suboptimal_pct for r in t.finished(scenario)]
+        pts = [(i + 1, v) for i, v in enumerate(pcts) if v is not None]
         for n, v in pts:
             by_number[n].append(v)
-        if len(pts) > 1:
+        if len(pts) > 1 and len(trainees) <= 200:  # beyond that, the faint lines are a grey wall
             plot.plot(*zip(*pts), pen=faint)
     if not by_number:
         return
