@@ -44,11 +44,10 @@ def next_tips(store, scenario: Scenario, trainee: str | None, condition: str, mi
               settings: Coaching = Coaching()) -> tuple[list[ShownTip], int]:
     """(the tips `trainee` sees next round under `condition`, how many of
     their rounds they come from). `store` may be None (no records)."""
-    url = store.url if store is not None else ""
     if condition == "none":
         return [], 0
     if condition == "fixed":
-        return Coach.fixed(fixed_texts(url, scenario.content_hash)), 0
+        return Coach.fixed(fixed_texts(store, scenario)), 0
     person = store.find_person(trainee) if store is not None and trainee else None
     own = stored_rounds(store, scenario, person) if person is not None else []
     everyone = everyone_rounds(store, scenario, settings.history) if store is not None else []
