@@ -61,3 +61,30 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
 def database_url(cli_db: str | None, settings: Settings) -> str | None:
     """--db first, then KITCHEN_COACH_DB, then the settings; None lets the store choose its default."""
     return cli_db or os.environ.get("KITCHEN_COACH_DB") or settings.database or None
+
+
+def _desk_path(path: Path | None = None) -> Path:
+    return (path or default_path()).with_name("desk.json")
+
+
+def remembered_supervisor(path: Path | None = None) -> str:
+    """The supervisor's name last used at the desk on this machine ("" if none):
+    kept beside the settings, in a file of its own, so saving the trainee's
+    settings never forgets it."""
+    try:
+        raw = json.loads(_desk_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    name = raw.get("supervisor") if isinstance(raw, dict) else None
+    return name if isinstance(name, str) else ""
+
+
+def remember_supervisor(name: str, path: Path | None = None) -> None:
+    target = _desk_path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"supervisor": name}), encoding="utf-8")
+        tmp.replace(target)
+    except OSError:  # a nicety: a read-only config folder must not stop the desk
+        pass

@@ -72,19 +72,29 @@ def test_first_supervisor_is_created_at_the_door(qtbot, tmp_path):
         assert not fresh.check_password("Tess", PASSWORD)
 
 
+def loaded(qtbot, w, trainee: str | None = None):
+    """Wait for the desk's background loads: the list's figures and the picked trainee's report."""
+    qtbot.waitUntil(lambda: not w.loading and w.trainees.model_.pending() == 0, timeout=30_000)
+    if trainee is not None:
+        qtbot.waitUntil(lambda: w.report is not None and w.report.name == trainee, timeout=30_000)
+
+
 def test_dashboard_shows_the_database_figures(qtbot, store):
     from gui.supervisor.window import SupervisorWindow
 
     w = SupervisorWindow(store, "Sam", PASSWORD)
     qtbot.addWidget(w)
     w.show()
+    loaded(qtbot, w, "Trainee 01")
     model = w.trainees.model()
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["Trainee 01", "Trainee 02", "Trainee 03"]
     w.trainees.selectRow(2)
+    loaded(qtbot, w, "Trainee 03")
     assert w.dashboard.title.text() == "Trainee 03"
     history = store.history(store.find_person("Trainee 03"))
-    assert model.index(2, 1).data() == str(len(history))
-    assert model.index(2, 2).data() == f"{history[-1].value:g} turns"
+    assert model.index(2, 1).data() == "sample"   # the condition of their sessions
+    assert model.index(2, 2).data() == str(len(history))
+    assert model.index(2, 3).data() == f"{history[-1].value:g} turns"
     table = w.dashboard.rounds
     assert table.rowCount() == len(history)
     trend = []
@@ -96,7 +106,7 @@ def test_dashboard_shows_the_database_figures(qtbot, store):
         assert table.item(row, 5).text() == f"{info.optimum:g}"
         assert table.item(row, 6).text() == str(info.decisions)
         assert table.item(row, 7).text() == f"{pct:.1f}"
-    assert model.index(2, 3).data(Qt.UserRole + 1) == pytest.approx(trend)
+    assert model.index(2, 4).data(Qt.UserRole + 1) == pytest.approx(trend)
     # the outcome plot draws the stored values, round by round
     curve = w.dashboard.outcome.getPlotItem().listDataItems()[0]
     assert list(curve.yData) == [i.value for i in history]
@@ -113,13 +123,14 @@ def test_export_from_the_window_runs_in_the_background(qtbot, store, tmp_path):
     w = SupervisorWindow(store, "Sam", PASSWORD)
     qtbot.addWidget(w)
     w.show()
+    loaded(qtbot, w)
     steps = []
     out = tmp_path / "all.pdf"
     with qtbot.waitSignal(w.export(out).finished, timeout=60_000) as done:
         w.job.progress.connect(lambda *a: steps.append(a))
         assert not w.export_all.isEnabled() and w.cancel_button.isVisible()  # the window is not waiting
     assert done.args[0]["pages"] >= 4 and out.read_bytes().startswith(b"%PDF")
-    assert any(what == "drawing plots" for _, _, what in steps)
+    assert any(what == "writing the PDF" for _, _, what in steps)
     assert w.export_all.isEnabled() and "Wrote" in w.status.text()
     csv_out = tmp_path / "t1.csv"
     with qtbot.waitSignal(w.export(csv_out, "Trainee 01").finished, timeout=30_000):
@@ -131,10 +142,11 @@ def test_export_from_the_window_runs_in_the_background(qtbot, store, tmp_path):
     assert "FILE.pdf or FILE.csv" in failed.args[0]
 
 
-def test_open_desk_needs_the_dialog(qtbot, store, monkeypatch):
+def test_open_desk_needs_the_dialog(qtbot, store, monkeypatch, tmp_path):
     from gui.cli import build_parser
     from gui.supervisor import login, window
 
+    monkeypatch.setenv("KITCHEN_COACH_CONFIG", str(tmp_path / "settings.json"))
     assert build_parser().parse_args(["supervisor", "--db", "x.db"]).func.__name__ == "cmd_supervisor"
     monkeypatch.setattr(login.LoginDialog, "exec", lambda self: 0)
     assert window.open_desk(store) is None
@@ -148,3 +160,7 @@ def test_open_desk_needs_the_dialog(qtbot, store, monkeypatch):
     desk = window.open_desk(store)
     qtbot.addWidget(desk)
     assert desk.isVisible() and desk.supervisor.name == "Sam"
+    # the name is remembered on this machine: the next door opens with it filled in
+    again = login.LoginDialog(store)
+    qtbot.addWidget(again)
+    assert again.name.text() == "Sam" and again.pw.text() == ""

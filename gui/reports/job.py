@@ -1,51 +1,99 @@
 """Exporting a report from the app without blocking the window.
 
-Three steps, each where Qt allows it: reading the records on a QThread, the
-plots on the GUI thread (pyqtgraph draws through widgets; one plot per turn
-of the event loop, so the window keeps answering), and the PDF or CSV on a
-QThread again. `progress(done, total, what)` reports along the way; a job can
-be cancelled, and a cancelled job's late results are dropped.
+The report is written on a background task (gui/background.py) by
+gui/reports/stream.py, a trainee at a time; only the plots are drawn on the
+GUI thread (pyqtgraph draws through widgets), one per turn of the event loop,
+asked for by the task and handed back to it. `progress(done, total, what)`
+reports along the way. `cancel()` stops the task at its next step (within one
+trainee's pages) and the part file is removed; a cancelled job's late answers
+are dropped.
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from engine.records.store import StoreError
+from gui.background import Cancelled, Tasks, TaskState
 from gui.reports.export import ReportError, report_format
 
 
-class _Worker(QThread):
-    result = Signal(object)
-    error = Signal(str)
+class _Drawing:
+    """A figure the task waits for, drawn on the GUI thread."""
 
-    def __init__(self, fn, parent=None):
+    def __init__(self, figure):
+        self.figure, self.image, self.error = figure, None, None
+        self.done = threading.Event()
+
+
+class PlotBridge(QObject):
+    """Lives on the GUI thread; `render(figure)` may be called from any thread
+    and waits (checking for Cancel) while the GUI thread draws."""
+    _ask = Signal(object)
+
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self.fn = fn
+        self._renderer = None
+        self._closed = False
+        self._ask.connect(self._draw)
 
-    def run(self):
+    def render_for(self, state: TaskState):
+        def render(figure):
+            job = _Drawing(figure)
+            self._ask.emit(job)
+            while not job.done.wait(0.05):
+                state.check()
+            if job.error is not None:
+                raise RuntimeError(f"drawing the plots failed: {job.error}")
+            return job.image
+        return render
+
+    def _draw(self, job: _Drawing) -> None:
+        if self._closed:  # asked before a Cancel, delivered after it
+            job.error = "cancelled"
+            job.done.set()
+            return
         try:
-            self.result.emit(self.fn())
-        except ReportError as e:
-            self.error.emit(str(e))
-        except OSError as e:
-            self.error.emit(f"cannot write the report: {e.strerror or e}")
-        except Exception as e:  # shown to the supervisor as one line; the window stays up
-            self.error.emit(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+            if self._renderer is None:
+                from gui.reports.plots import PlotRenderer
+                self._renderer = PlotRenderer()
+            f = job.figure
+            job.image = self._renderer.render(f.draw, *f.args, width=f.width)
+        except Exception as e:  # noqa: BLE001 -- one line to the supervisor, never a crash
+            job.error = str(e) or type(e).__name__
+        finally:
+            job.done.set()
+
+    def close(self) -> None:
+        self._closed = True
+        if self._renderer is not None:
+            self._renderer.close()
+            self._renderer = None
+
+
+def _error_line(e: BaseException) -> str:
+    if isinstance(e, (ReportError, StoreError)):
+        return str(e)
+    if isinstance(e, OSError):
+        return f"cannot write the report: {e.strerror or e}"
+    return f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
 
 
 class ReportJob(QObject):
     progress = Signal(int, int, str)
     finished = Signal(dict)
     failed = Signal(str)
+    cancelled = Signal()
 
     def __init__(self, store, out: Path, trainee: str | None = None, parent=None):
         super().__init__(parent)
         self.store, self.out, self.trainee = store, Path(out), trainee
-        self.cancelled = False
         self.running = False
-        self._threads: list[_Worker] = []
-        self._renderer = None
+        self.task = None
+        self._tasks = Tasks(self)
+        self._bridge = PlotBridge(self)
 
     def start(self) -> None:
         try:
@@ -55,74 +103,38 @@ class ReportJob(QObject):
             QTimer.singleShot(0, lambda msg=str(e): self.failed.emit(msg))
             return
         self.running = True
-        self.progress.emit(0, 0, "reading the records")
-        from gui.reports.data import gather
-        self._run(lambda: gather(self.store, self.trainee), self._gathered)
+        self.task = self._tasks.start(self._write, errors=_error_line)
+        self.task.progress.connect(self.progress)
+        self.task.finished.connect(self._written)
+        self.task.failed.connect(self._fail)
+
+    def _write(self, state: TaskState) -> dict:
+        from gui.reports.stream import write_report
+
+        return write_report(self.store, self.out, self.trainee, self.format, self._bridge.render_for(state),
+                            state.progress, state)
 
     def cancel(self) -> None:
-        self.cancelled = True
-        self.running = False
-        self._close_renderer()
-
-    def _run(self, fn, then) -> None:
-        w = _Worker(fn, self)
-        w.result.connect(lambda r: None if self.cancelled else then(r))
-        w.error.connect(self._fail)
-        w.finished.connect(lambda: self._threads.remove(w) if w in self._threads else None)
-        self._threads.append(w)
-        w.start()
+        """Stop now: the task ends at its next step and leaves no file."""
+        if self.task is not None and self.running:
+            self.task.cancel()
+            self.running = False
+            self._bridge.close()
+            self.cancelled.emit()
 
     def _fail(self, message: str) -> None:
         self.running = False
-        self._close_renderer()
-        if not self.cancelled:
-            self.failed.emit(message)
-
-    def _gathered(self, report) -> None:
-        self.report = report
-        if self.format == "csv":
-            from gui.reports.csv_report import write_csv
-            self._run(lambda: {"rows": write_csv(report, self.out)}, self._written)
-            return
-        from gui.reports.pdf import figures_for
-        from gui.reports.plots import PlotRenderer
-        self._figures = figures_for(report)
-        self._images = {}
-        self._renderer = PlotRenderer()
-        QTimer.singleShot(0, self._draw_next)
-
-    def _draw_next(self) -> None:
-        if self.cancelled:
-            return
-        if len(self._images) == len(self._figures):
-            self._close_renderer()
-            from gui.reports.pdf import write_pdf
-            self._run(lambda: {"pages": write_pdf(self.report, self._images, self.out, self._pdf_progress)},
-                      self._written)
-            return
-        f = self._figures[len(self._images)]
-        try:
-            self._images[f.key] = self._renderer.render(f.draw, *f.args, width=f.width)
-        except Exception as e:  # noqa: BLE001 -- one line to the supervisor, never a crash
-            self._fail(f"drawing the plots failed: {e}")
-            return
-        self.progress.emit(len(self._images), len(self._figures), "drawing plots")
-        QTimer.singleShot(0, self._draw_next)
-
-    def _pdf_progress(self, done: int, total: int, what: str) -> None:
-        self.progress.emit(done, total, what)  # from the worker thread: Qt queues it to the window
+        self._bridge.close()
+        self.failed.emit(message)
 
     def _written(self, result: dict) -> None:
         self.running = False
-        report = self.report
-        self.finished.emit({"file": str(self.out), "format": self.format, "trainees": len(report.trainees),
-                            "rounds": len(report.rounds), **result})
+        self._bridge.close()
+        self.finished.emit(result)
 
-    def _close_renderer(self) -> None:
-        if self._renderer is not None:
-            self._renderer.close()
-            self._renderer = None
+    def wait(self, ms: int = 10_000) -> bool:
+        """Block until the task has returned (its part file removed if cancelled)."""
+        return self.task is None or self.task.wait(ms / 1000)
 
-    def wait(self, ms: int = 10_000) -> None:
-        for w in list(self._threads):
-            w.wait(ms)
+
+__all__ = ["ReportJob", "PlotBridge", "Cancelled"]

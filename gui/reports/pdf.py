@@ -72,6 +72,11 @@ def _pct(x) -> str:
     return "–" if x is None else f"{x:.1f}"
 
 
+def _mean(xs) -> float | None:
+    xs = [x for x in xs if x is not None]
+    return sum(xs) / len(xs) if xs else None
+
+
 class _Page:
     """A cursor on the PDF: text, images and tables flow down and onto new pages."""
 

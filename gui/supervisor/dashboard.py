@@ -1,7 +1,8 @@
 """One trainee's progress: outcome per round against the expert and the
-optimum, % suboptimal decisions per round (tips shown marked), the rounds,
-the most frequent mistakes and which tips were shown when. The figures come
-from gui/reports/data.py, the same that the reports print."""
+optimum, % suboptimal decisions per round (tips shown marked), both for one
+scenario (the picker) and its finished rounds; the rounds of every kind, the
+most frequent mistakes and which tips were shown when. The figures come from
+gui/reports/data.py, the same that the reports print."""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -11,13 +12,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from gui import theme
 from gui.reports import plots
-from gui.reports.data import TraineeReport
+from gui.reports.data import TraineeReport, fmt_value
 
 
-def _fmt(x, digits: int = 0) -> str:
-    if x is None:
-        return "–"
-    return f"{x:.{digits}f}" if digits else f"{x:g}"
+def _fmt(x, digits: int = 1) -> str:
+    return fmt_value(x, digits)
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{x:.1f}"
 
 
 def _table(headers: list[str], stretch: int) -> QTableWidget:
@@ -69,13 +72,14 @@ class Dashboard(QWidget):
         self.outcome = pg.PlotWidget(background="w")
         self.suboptimal = pg.PlotWidget(background="w")
         for w in (self.outcome, self.suboptimal):
-            w.setMinimumHeight(240)
+            w.setMinimumHeight(170)
             w.getPlotItem().hideButtons()
             figs.addWidget(w, 1)
         root.addLayout(figs, 3)
         self.tabs = QTabWidget()
         self.rounds = _table(["#", "started (UTC)", "scenario", "outcome", "expert", "optimum", "decided",
                               "% subopt.", "regret", "tips"], 2)
+        self.rounds.setMinimumHeight(120)
         self.rounds.setToolTip("Double-click a round to replay it")
         self.rounds.cellDoubleClicked.connect(self._replay_row)
         self.mistakes = _table(["mistake", "times", "regret"], 0)
@@ -87,34 +91,33 @@ class Dashboard(QWidget):
         self.tabs.addTab(self.tips, "Tips shown")
         root.addWidget(self.tabs, 2)
 
+    def set_loading(self, name: str, why: str = "loading…") -> None:
+        """What shows while the trainee's report is read (or why it was not)."""
+        self.title.setText(name)
+        self.summary.setText(f"{name}'s rounds: {why}")
+
     def set_report(self, report: TraineeReport) -> None:
         self.report = report
         self._adherence_cache: dict[int, dict] = {}
         self.title.setText(report.name)
-        n = len(report.rounds)
         latest = report.latest
-        bits = [f"{n} round{'s' if n != 1 else ''}"]
+        bits = [f"condition: {report.condition or 'not set'}", f"rounds: {report.kinds_text()}"]
         if latest is not None:
-            bits.append(f"latest: {_fmt(latest.value)} {latest.unit} in {latest.scenario_name}")
-        scored = [r for r in report.rounds if r.scored]
-        if scored:
-            bad = sum(r.suboptimal for r in scored)
-            bits.append(f"{100.0 * bad / sum(r.scored for r in scored):.1f}% of scored decisions suboptimal overall")
+            bits.append(f"latest finished: {_fmt(latest.value)} {latest.unit} in {latest.scenario_name}")
         bits.append(f"{len(report.tips)} tip(s) shown")
         self.summary.setText(" · ".join(bits))
         self.scenario.blockSignals(True)
         self.scenario.clear()
         names = {r.scenario: r.scenario_name for r in report.rounds}
-        for key in report.scenarios():
+        for key in report.scenarios(finished_only=True):
             self.scenario.addItem(names[key], key)
         self.scenario.blockSignals(False)
         self._draw_outcome()
-        plots.suboptimal_plot(self.suboptimal.getPlotItem(), report.rounds, report.tips)
         _fill(self.rounds, [[str(r.number), r.started_at.strftime("%Y-%m-%d %H:%M"), r.scenario_name,
                              r.outcome_text, _fmt(r.expert_value),
-                             _fmt(r.optimum), str(r.decisions), _fmt(r.suboptimal_pct, 1), _fmt(r.total_regret, 1),
-                             str(r.tips)] for r in report.rounds], {0, 3, 4, 5, 6, 7, 8, 9})
-        _fill(self.mistakes, [[m.label, str(m.count), _fmt(m.regret, 1)] for m in report.mistakes], {1, 2})
+                             _fmt(r.optimum), str(r.decisions), _pct(r.suboptimal_pct), _fmt(r.total_regret),
+                             str(r.tips)] for r in report.rounds], {0, 4, 5, 6, 7, 8, 9})
+        _fill(self.mistakes, [[m.label, str(m.count), _fmt(m.regret)] for m in report.mistakes], {1, 2})
         _fill(self.tips, [[str(t.round_number), str(t.tick + 1), t.text, self._followed(t)] for t in report.tips],
               {0, 1, 3})
         for table in (self.rounds, self.mistakes, self.tips):
@@ -137,11 +140,20 @@ class Dashboard(QWidget):
         return "—" if a is None or not a.arose else f"{a.followed} of {a.arose}"
 
     def _draw_outcome(self) -> None:
+        """Both charts: the picked scenario's finished rounds."""
         if self.report is None:
             return
         key = self.scenario.currentData()
-        rows = [r for r in self.report.rounds if r.scenario == key]
-        plots.outcome_plot(self.outcome.getPlotItem(), rows, self.scenario.currentText() or None)
+        rows = self.report.finished(key) if key else []
+        name = self.scenario.currentText() or None
+        plots.outcome_plot(self.outcome.getPlotItem(), rows, name)
+        plots.suboptimal_plot(self.suboptimal.getPlotItem(), rows, self.report.tips, name)
+        headline = self.report.headline(key) if key else None
+        text = self.summary.text().split(" · headline")[0]
+        if headline is not None and headline.first is not None:
+            text += (f" · headline {headline.scenario_name}: {headline.first:.1f}% suboptimal in the first 3 "
+                     f"finished rounds, {headline.last:.1f}% in the last 3")
+        self.summary.setText(text)
 
     def _replay_row(self, row: int, _column: int) -> None:
         if self.report is not None and 0 <= row < len(self.report.rounds):

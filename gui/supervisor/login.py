@@ -35,6 +35,11 @@ class LoginDialog(QDialog):
         self.pw = QLineEdit()
         self.pw.setEchoMode(QLineEdit.Password)
         form.addRow("Name", self.name)
+        if not self.setup:
+            from gui.settings import remembered_supervisor
+            self.name.setText(remembered_supervisor())
+            if self.name.text():
+                self.pw.setFocus()
         form.addRow("Password", self.pw)
         self.confirm = QLineEdit()
         self.confirm.setEchoMode(QLineEdit.Password)

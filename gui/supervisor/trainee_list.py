@@ -1,6 +1,9 @@
-"""The list of trainees: rounds played, latest outcome and a sparkline of their
-% suboptimal decisions over their latest rounds (down is better). A delegate
-paints the sparkline, so a long list stays one light view."""
+"""The list of trainees: condition, rounds finished (of all played), latest
+outcome and a sparkline of their % suboptimal decisions over their latest
+finished rounds of one scenario (down is better). It fills as the desk's
+background load delivers: names first ("…" until their figures arrive), then
+a batch of trainees' figures at a time. A delegate paints the sparkline, so a
+long list stays one light view."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, Qt, Signal
@@ -8,25 +11,47 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QTableView
 
 from gui import theme
-from gui.reports.data import TraineeReport
+from gui.reports.data import TraineeReport, fmt_value
 
-COLUMNS = ("Trainee", "Rounds", "Latest", "% subopt. trend")
+COLUMNS = ("Trainee", "Condition", "Rounds", "Latest", "% subopt. trend")
+TREND = 4
 TREND_ROLE = Qt.UserRole + 1
 IMPROVING, WORSENING = "#2f9e44", "#c92a2a"
+PENDING = "…"
 
 
 class TraineeModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.trainees: list[TraineeReport] = []
+        self.names: list[str] = []
+        self.conditions: dict[str, str] = {}
+        self.reports: dict[str, TraineeReport] = {}
+        self._rows: dict[str, int] = {}
 
-    def set_trainees(self, trainees: list[TraineeReport]) -> None:
+    def set_names(self, refs) -> None:
+        """The trainees to list (TraineeRef), in order; figures already known are kept."""
         self.beginResetModel()
-        self.trainees = list(trainees)
+        self.names = [r.name for r in refs]
+        self.conditions = {r.name: r.condition for r in refs}
+        self._rows = {n: i for i, n in enumerate(self.names)}
+        self.reports = {n: t for n, t in self.reports.items() if n in self._rows}
         self.endResetModel()
 
+    def set_reports(self, reports: list[TraineeReport]) -> None:
+        """Figures for some of the listed trainees (light reports)."""
+        rows = []
+        for t in reports:
+            if t.name in self._rows:
+                self.reports[t.name] = t
+                rows.append(self._rows[t.name])
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
+
+    def pending(self) -> int:
+        return sum(1 for n in self.names if n not in self.reports)
+
     def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.trainees)
+        return 0 if parent.isValid() else len(self.names)
 
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(COLUMNS)
@@ -37,26 +62,42 @@ class TraineeModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.DisplayRole):
-        t = self.trainees[index.row()]
+        name = self.names[index.row()]
+        t = self.reports.get(name)
         c = index.column()
         if role == TREND_ROLE:
-            return t.trend()
-        if role == Qt.TextAlignmentRole and c == 1:
+            return t.trend() if t else []
+        if role == Qt.TextAlignmentRole and c == 2:
             return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.ToolTipRole and c == 2 and t.latest is not None:
-            return f"latest finished round: {t.latest.scenario_name}, round {t.latest.number}"
-        if role == Qt.ToolTipRole and c == 3:
-            trend = t.trend()
-            return ("% suboptimal, latest rounds: " + ", ".join(f"{x:.0f}" for x in trend)) if trend else "no scored rounds"
+        if role == Qt.ToolTipRole and t is not None:
+            return self._tip(t, c)
         if role != Qt.DisplayRole:
             return None
         if c == 0:
-            return t.name
+            return name
         if c == 1:
-            return str(len(t.rounds))
+            return self.conditions.get(name) or "–"
+        if t is None:
+            return PENDING if c in (2, 3) else None
         if c == 2:
+            return t.rounds_text()
+        if c == 3:
             latest = t.latest
-            return f"{latest.value:g} {latest.unit}" if latest and latest.value is not None else "–"
+            return f"{fmt_value(latest.value)} {latest.unit}" if latest and latest.value is not None else "–"
+        return None
+
+    @staticmethod
+    def _tip(t: TraineeReport, c: int) -> str | None:
+        if c == 2:
+            return f"finished of all rounds: {t.kinds_text()}"
+        if c == 3 and t.latest is not None:
+            return f"latest finished round: {t.latest.scenario_name}, round {t.latest.number}"
+        if c == TREND:
+            trend = t.trend()
+            if not trend:
+                return "no finished, scored rounds"
+            name = t.finished(t.trend_scenario)[0].scenario_name
+            return f"% suboptimal, latest finished rounds of {name}: " + ", ".join(f"{x:.0f}" for x in trend)
         return None
 
 
@@ -90,28 +131,35 @@ class TraineeList(QTableView):
         super().__init__(parent)
         self.model_ = TraineeModel(self)
         self.setModel(self.model_)
-        self.setItemDelegateForColumn(3, SparklineDelegate(self))
+        self.setItemDelegateForColumn(TREND, SparklineDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(30)
         h = self.horizontalHeader()
-        h.setSectionResizeMode(QHeaderView.ResizeToContents)
+        # fixed widths: sizing to contents would measure every row of a long list
+        h.setSectionResizeMode(QHeaderView.Interactive)
         h.setSectionResizeMode(0, QHeaderView.Stretch)
-        h.setSectionResizeMode(3, QHeaderView.Fixed)
-        self.setColumnWidth(3, 124)
+        for col, width in ((1, 96), (2, 64), (3, 78), (TREND, 112)):
+            self.setColumnWidth(col, width)
         self.selectionModel().selectionChanged.connect(self._selected)
 
-    def set_trainees(self, trainees: list[TraineeReport]) -> None:
+    def set_names(self, refs) -> None:
         current = self.current()
-        self.model_.set_trainees(trainees)
-        names = [t.name for t in trainees]
+        self.model_.set_names(refs)
+        names = self.model_.names
         if names:
             self.selectRow(names.index(current) if current in names else 0)
 
+    def set_reports(self, reports: list[TraineeReport]) -> None:
+        self.model_.set_reports(reports)
+
+    def names(self) -> list[str]:
+        return list(self.model_.names)
+
     def current(self) -> str | None:
         rows = self.selectionModel().selectedRows() if self.selectionModel() else []
-        return self.model_.trainees[rows[0].row()].name if rows else None
+        return self.model_.names[rows[0].row()] if rows else None
 
     def _selected(self, *_):
         name = self.current()

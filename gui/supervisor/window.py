@@ -10,9 +10,11 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QProgre
                                QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from gui.file_dialog import save_file_name
-from gui.reports.data import GroupReport, gather
+from gui.background import Tasks
+from gui.settings import remember_supervisor
 from gui.supervisor.dashboard import Dashboard
 from gui.tips_source import compute_adherence
+from gui.supervisor.desk_data import load_trainee, load_trainees
 from gui.supervisor.trainee_list import TraineeList
 from gui.theme import STYLE_SHEET
 
@@ -24,7 +26,8 @@ class SupervisorWindow(QMainWindow):
         self.supervisor = store.require_supervisor(name, password)
         self.store = store
         self.job = None
-        self.data: GroupReport | None = None
+        self.tasks = Tasks(self)   # the list's load and the picked trainee's report, off the GUI thread
+        self.report = None         # the picked trainee's full report
         self.setWindowTitle(f"Kitchen Coach · supervisor's desk · {self.supervisor.name}")
         self.setStyleSheet(STYLE_SHEET)
         self.resize(1280, 800)
@@ -74,8 +77,9 @@ class SupervisorWindow(QMainWindow):
         root.addLayout(status_row)
 
         split = QSplitter(Qt.Horizontal)
+        split.setChildrenCollapsible(False)   # the list never shrinks to nothing
         self.trainees = TraineeList()
-        self.trainees.setMinimumWidth(360)
+        self.trainees.setMinimumWidth(300)
         self.trainees.traineeSelected.connect(self.show_trainee)
         split.addWidget(self.trainees)
         self.tabs = QTabWidget()
@@ -88,7 +92,7 @@ class SupervisorWindow(QMainWindow):
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
-        split.setSizes([370, 910])
+        split.setSizes([420, 860])
         root.addWidget(split, 1)
         self.setCentralWidget(page)
         self._busy(False)
@@ -96,12 +100,38 @@ class SupervisorWindow(QMainWindow):
 
     # -- data ----------------------------------------------------------------------
     def refresh(self) -> None:
-        self.data = gather(self.store)
-        self.trainees.set_trainees(self.data.trainees)
-        if not self.data.trainees:
+        """Reload the list on a background task: names first, figures as they
+        arrive; the window answers throughout. A second Refresh drops the first."""
+        self.loading = True
+        self.status.setText("Loading trainees…")
+        task = self.tasks.start(load_trainees, self.store, slot="list")
+        task.partial.connect(self._list_part)
+        task.progress.connect(lambda done, total, _: self.status.setText(f"Loading trainees… {done} of {total}"))
+        task.finished.connect(self._list_loaded)
+        task.failed.connect(lambda why: self._list_loaded(None, why))
+
+    def _list_part(self, part) -> None:
+        what, items = part
+        if what == "names":
+            self.trainees.set_names(items)
+            self._enable_exports()
+        else:
+            self.trainees.set_reports(items)
+
+    def _list_loaded(self, n, error: str = "") -> None:
+        self.loading = False
+        if error:
+            self.status.setText(f"The trainees could not be read: {error}")
+        elif not n:
             self.status.setText("No trainees yet: rounds appear here once trainees play.")
-        self.export_one.setEnabled(bool(self.data.trainees) and not self._exporting())
-        self.export_all.setEnabled(bool(self.data.trainees) and not self._exporting())
+        elif not self._exporting():
+            self.status.setText(f"{n} trainee{'s' if n != 1 else ''}.")
+        self._enable_exports()
+
+    def _enable_exports(self) -> None:
+        has = bool(self.trainees.names())
+        self.export_one.setEnabled(has and not self._exporting())
+        self.export_all.setEnabled(has and not self._exporting())
 
     def fixed_tips_editor(self):
         from gui.supervisor.fixed_tips_editor import FixedTipsEditor
@@ -113,10 +143,18 @@ class SupervisorWindow(QMainWindow):
             self.status.setText("Fixed tips saved: trainees in the 'fixed' condition see them from their next round.")
 
     def show_trainee(self, name: str) -> None:
-        report = next((t for t in self.data.trainees if t.name == name), None) if self.data else None
-        if report is not None:
-            self.dashboard.set_report(report)
-            self.tabs.setCurrentWidget(self.dashboard)
+        """Load the trainee's full report on a background task; picking another
+        meanwhile drops this one's answer."""
+        self.dashboard.set_loading(name)
+        self.tabs.setCurrentWidget(self.dashboard)
+        task = self.tasks.start(load_trainee, self.store, name, slot="trainee")
+        task.finished.connect(self._trainee_loaded)
+        task.failed.connect(lambda why: self.dashboard.set_loading(name, f"could not be read: {why}"))
+
+    def _trainee_loaded(self, report) -> None:
+        if report.trainees:
+            self.report = report.trainees[0]
+            self.dashboard.set_report(self.report)
 
     def open_replay(self, round_id: int):
         from gui.supervisor.replay import ReplayViewer
@@ -164,10 +202,10 @@ class SupervisorWindow(QMainWindow):
         return self.job
 
     def cancel_export(self) -> None:
-        if self.job is not None:
+        if self.job is not None and self.job.running:
             self.job.cancel()
+            self.status.setText(f"Cancelled: {self.job.out.name} was not written.")
         self._busy(False)
-        self.status.setText("Export cancelled.")
 
     def _exporting(self) -> bool:
         return self.job is not None and self.job.running
@@ -175,7 +213,7 @@ class SupervisorWindow(QMainWindow):
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
-        has = bool(self.data and self.data.trainees)
+        has = bool(self.trainees.names())
         self.export_one.setEnabled(not busy and has)
         self.export_all.setEnabled(not busy and has)
         if busy:
@@ -200,6 +238,7 @@ class SupervisorWindow(QMainWindow):
         if self.job is not None:
             self.job.cancel()
             self.job.wait()
+        self.tasks.shutdown()
         super().closeEvent(e)
 
 
@@ -210,6 +249,7 @@ def open_desk(store, parent=None) -> SupervisorWindow | None:
     dialog = LoginDialog(store, parent)
     if not dialog.exec():
         return None
+    remember_supervisor(dialog.person.name)
     window = SupervisorWindow(store, dialog.person.name, dialog.password, parent)
     window.show()
     return window
