@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from engine.scenario import Objective
 from engine.simulator import IDLE, Kitchen, State
 
 
@@ -23,18 +24,16 @@ def decisions(kitchen: Kitchen, s: State, never_idle: bool = False) -> Iterator[
     task. With `never_idle`, only those where a worker stays idle just when no
     open task is left for it (the greedy habit GAME.md's research corrects)."""
     idle = kitchen.idle_workers(s)
-    open_ = kitchen.open_tasks(s)
-    options = [IDLE] + open_
-
-    busy_enough = min(len(idle), len(open_)) if never_idle else 0
+    options = {w: kitchen.choices(s, w) for w in idle}  # the kitchen's rulebook: who may take what
 
     def rec(i: int, used: frozenset, chosen: dict[int, int]):
         if i == len(idle):
-            if len(used) >= busy_enough:
+            # never idle: nobody idle who could still have taken a task left open
+            if not never_idle or all(j != IDLE or not set(options[w][1:]) - used for w, j in chosen.items()):
                 yield dict(chosen)
             return
         w = idle[i]
-        for j in options:
+        for j in options[w]:
             if j != IDLE and j in used:
                 continue
             chosen[w] = j
@@ -52,7 +51,7 @@ def exhaustive_optimum(kitchen: Kitchen, state: State | None = None, max_states:
     never leave a worker idle while an open task is left."""
     s0 = state if state is not None else kitchen.initial_state()
     successors = lambda s: _successors(kitchen, s, never_idle)
-    if kitchen.scenario.objective == "makespan":
+    if kitchen.scenario.objective is Objective.MAKESPAN:
         return _fewest_turns(kitchen, s0, max_states, successors)
     return _most_points(kitchen, s0, max_states, successors)
 
@@ -133,7 +132,8 @@ def _lower_bound(kitchen: Kitchen, s: State) -> int:
                 fin[j] = s.task_end[j]
             else:
                 start = max([ready] + [fin[p] for p in kitchen.task_preds[j]])
-                fin[j] = start + min(kitchen.duration[w][j] for w in range(kitchen.n_workers))
+                fin[j] = start + min(kitchen.duration[w][j] for w in range(kitchen.n_workers)
+                                     if kitchen.can_do(w, j))
         lb = max(lb, max(fin.values()))
     return lb
 

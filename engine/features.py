@@ -50,6 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.scenario import Objective
 from engine.simulator import IDLE, Kitchen, State
 
 # Bump whenever a row changes meaning: saved experts record it and are refused otherwise.
@@ -98,7 +99,7 @@ def _build_tables(k: Kitchen) -> KitchenTables:
     sc = k.scenario
     scale = float(np.mean([d for w in sc.workers for d in w.durations.values()]))
     base = base_raw / scale
-    fastest = base.min(axis=0) if k.n_tasks else np.zeros(0)
+    fastest = np.array(k.fastest, dtype=np.float64) / scale  # among the workers who may take each task
     succ: dict[int, list[int]] = {j: [] for j in range(k.n_tasks)}
     for j in range(k.n_tasks):
         for p in k.task_preds[j]:
@@ -125,7 +126,7 @@ def _build_tables(k: Kitchen) -> KitchenTables:
         last_task=np.array([1.0 if not succ[j] else 0.0 for j in range(k.n_tasks)]),
         order_of=np.array(k.task_order, dtype=np.int64),
         order_at=np.array(k.order_at, dtype=np.int64),
-        scale=scale, objective=1.0 if sc.objective == "reward" else 0.0,
+        scale=scale, objective=1.0 if sc.objective is Objective.REWARD else 0.0,
     )
 
 
@@ -177,7 +178,7 @@ class TickView:
 
     def rows(self, w: int) -> tuple[np.ndarray, list[int]]:
         k, tb = self.k, self.tb
-        opts = [j for j in self.open if j not in self.taken]
+        opts = k.for_worker(w, self.open, self.taken)  # the kitchen's rulebook says what w may take
         n = len(opts)
         x = np.zeros((n + 1, N_FEATURES))
         remaining = sum(1 for v in self.idle if v not in self.decision and v != w)
@@ -187,7 +188,7 @@ class TickView:
         if n:
             # Columns that do not depend on the worker are gathered once per tick;
             # per worker only the few that do are computed (this is the hot path).
-            if self.taken:
+            if n != len(self.open):
                 pos = [self._pos[j] for j in opts]
                 sel, D, rank = self._cols[pos], self._D[:, pos], self._rank[w, pos]
             else:

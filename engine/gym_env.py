@@ -107,17 +107,19 @@ class KitchenEnv(gym.Env):
         return None
 
     # -- the tick machinery -------------------------------------------------------------
-    def _slot_tasks(self) -> list[int]:
-        taken = set(self.decision.values())
-        return [j for j in self.kitchen.open_tasks(self.state) if j not in taken][: self.slots]
+    def _slot_tasks(self, worker: int | None = None) -> list[int]:
+        """The tasks the choosing worker may take (the kitchen's rulebook), one per action slot."""
+        w = self._current if worker is None else worker
+        return self.kitchen.choices(self.state, w, self.decision.values())[1:1 + self.slots]
 
     def _advance(self) -> float:
         """Play ticks until some idle worker has a real choice; returns the reward of the ticks played."""
         k, total = self.kitchen, 0.0
         while not self.state.done:
             idle = [w for w in k.idle_workers(self.state) if w not in self.decision]
-            if idle and self._slot_tasks():
-                self._current = idle[0]
+            chooser = next((w for w in idle if self._slot_tasks(w)), None)
+            if chooser is not None:
+                self._current = chooser
                 return total
             self.state, r = k.step(self.state, self.decision, check=False)
             self.decision = {}
@@ -129,7 +131,7 @@ class KitchenEnv(gym.Env):
     def _critical_tails(k: Kitchen) -> list[int]:
         """Fastest-worker ticks of the longest chain after each task to its order's end."""
         tail = [0] * k.n_tasks
-        fastest = [min(k.base_duration[w][j] for w in range(k.n_workers)) for j in range(k.n_tasks)]
+        fastest = k.fastest
         for o in range(k.n_orders):
             tasks = k.order_tasks[o]
             for _ in tasks:  # relax along precedence; recipes are tiny
@@ -157,7 +159,7 @@ class KitchenEnv(gym.Env):
                 obs[base0 + i * SLOT_FEATURES: base0 + (i + 1) * SLOT_FEATURES] = (
                     1.0,
                     k.base_duration[w][j] / H,
-                    min(k.base_duration[v][j] for v in range(self.n_workers)) / H,
+                    k.fastest[j] / H,
                     self._tail[j] / H,
                     max(0, s.tick - k.order_at[o]) / H,
                     float(not rest),

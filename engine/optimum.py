@@ -42,7 +42,7 @@ from typing import Iterable
 import numpy as np
 from ortools.sat.python import cp_model
 
-from engine.scenario import Scenario
+from engine.scenario import Objective, Scenario
 from engine.simulator import Kitchen, State
 from engine.time_indexed import MAX_TERMS, TimeIndexedModel, estimated_terms, scale_factor
 
@@ -82,7 +82,7 @@ def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
     if s.done:
         return Solution(_plain(kitchen.value(s)), True, [], time.perf_counter() - t_start)
     if model == "auto":
-        model = "ticks" if sc.objective == "reward" else "intervals"
+        model = "ticks" if sc.objective is Objective.REWARD else "intervals"
     why = too_large(kitchen, s, model)
     if why:
         return Solution(None, False, [], time.perf_counter() - t_start, trivial_bound(kitchen, s), why)
@@ -94,7 +94,7 @@ def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
         solver.parameters.linearization_level = 2  # the tight LP is the point of that model
     status = solver.solve(model.m)
     seconds = time.perf_counter() - t_start
-    if status == cp_model.INFEASIBLE and sc.objective == "makespan":
+    if status == cp_model.INFEASIBLE and sc.objective is Objective.MAKESPAN:
         # nothing finishes every order inside the horizon: every play gives `ticks` turns
         return Solution(kitchen.ticks, True, [], seconds)
     if status == cp_model.MODEL_INVALID:  # a bug in a model, never the user's input
@@ -120,7 +120,7 @@ def too_large(kitchen: Kitchen, s: State | None = None, model: str = "auto") -> 
     to build, or "". Cheap: it counts, it builds nothing."""
     s = s if s is not None else kitchen.initial_state()
     if model == "auto":
-        model = "ticks" if kitchen.scenario.objective == "reward" else "intervals"
+        model = "ticks" if kitchen.scenario.objective is Objective.REWARD else "intervals"
     if model == "ticks":
         terms = estimated_terms(kitchen, s, stop_above=MAX_TERMS)
         if terms > MAX_TERMS:
@@ -137,7 +137,7 @@ def too_large(kitchen: Kitchen, s: State | None = None, model: str = "auto") -> 
 def trivial_bound(kitchen: Kitchen, s: State) -> float:
     """A bound no play can beat, for when the solver has none: one more turn
     (makespan), or every dish's reward with no waiting (reward)."""
-    if kitchen.scenario.objective == "makespan":
+    if kitchen.scenario.objective is Objective.MAKESPAN:
         return s.tick + 1
     return float(sum(max(0, r) for r in kitchen.order_reward))
 
@@ -153,7 +153,7 @@ class _IntervalModel:
         self.k, self.s = k, s
         m = self.m = cp_model.CpModel()
         H, t0, h = k.ticks, s.tick, k.handover
-        reward_mode = sc.objective == "reward"
+        reward_mode = sc.objective is Objective.REWARD
         self.scale = scale_factor(sc.wait_cost) if reward_mode else 1
 
         self.start: dict[int, cp_model.IntVar] = {}
@@ -304,7 +304,7 @@ class _IntervalModel:
         m.maximize(sum(terms) + const)
 
     def value_of(self, solver: cp_model.CpSolver) -> float:
-        if self.k.scenario.objective == "makespan":
+        if self.k.scenario.objective is Objective.MAKESPAN:
             return solver.value(self.objective_var)
         return solver.objective_value / self.scale
 

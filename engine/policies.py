@@ -9,6 +9,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
+from engine.scenario import Objective
 from engine.simulator import IDLE, Kitchen, State
 
 
@@ -19,9 +20,8 @@ class Policy(Protocol):
 def random_policy(kitchen: Kitchen, state: State, rng: np.random.Generator) -> dict[int, int]:
     """Each idle worker in turn picks uniformly among its legal choices (idle included)."""
     decision: dict[int, int] = {}
-    open_ = kitchen.open_tasks(state)
     for w in kitchen.idle_workers(state):
-        options = [IDLE] + [j for j in open_ if j not in decision.values()]
+        options = kitchen.choices(state, w, decision.values())
         decision[w] = options[int(rng.integers(len(options)))]
     return decision
 
@@ -31,7 +31,7 @@ def greedy_policy(kitchen: Kitchen, state: State, rng: np.random.Generator | Non
     could work is left idle (the habit the research set out to correct)."""
     idle = kitchen.idle_workers(state)
     open_ = kitchen.open_tasks(state)
-    pairs = sorted((kitchen.base_duration[w][j], w, j) for w in idle for j in open_)
+    pairs = sorted((kitchen.base_duration[w][j], w, j) for w in idle for j in kitchen.for_worker(w, open_))
     decision: dict[int, int] = {}
     used: set[int] = set()
     for _, w, j in pairs:
@@ -46,15 +46,14 @@ def _remaining_work(kitchen: Kitchen, j: int, memo: dict[int, float]) -> float:
     order (the critical path that the MWKR rule ranks by)."""
     if j in memo:
         return memo[j]
-    fastest = min(kitchen.base_duration[w][j] for w in range(kitchen.n_workers))
+    fastest = kitchen.fastest[j]
     succ = [k for k in kitchen.order_tasks[kitchen.task_order[j]] if j in kitchen.task_preds[k]]
     memo[j] = fastest + max((_remaining_work(kitchen, k, memo) for k in succ), default=0.0)
     return memo[j]
 
 
 def _order_work_left(kitchen: Kitchen, state: State, o: int) -> float:
-    return sum(min(kitchen.base_duration[w][j] for w in range(kitchen.n_workers))
-               for j in kitchen.order_tasks[o] if state.task_end[j] < 0)
+    return sum(kitchen.fastest[j] for j in kitchen.order_tasks[o] if state.task_end[j] < 0)
 
 
 def dispatch_policy(kitchen: Kitchen, state: State, rng: np.random.Generator | None = None) -> dict[int, int]:
@@ -67,7 +66,7 @@ def dispatch_policy(kitchen: Kitchen, state: State, rng: np.random.Generator | N
     most reward per tick of work left first (WSPT), so nearly done dishes go out."""
     t = state.tick
     memo: dict[int, float] = {}
-    if kitchen.scenario.objective == "reward":
+    if kitchen.scenario.objective is Objective.REWARD:
         def rank(j):
             o = kitchen.task_order[j]
             return (-kitchen.order_reward[o] / max(1.0, _order_work_left(kitchen, state, o)),
@@ -79,7 +78,8 @@ def dispatch_policy(kitchen: Kitchen, state: State, rng: np.random.Generator | N
     ready = {w: max(t, f) for w, f in enumerate(state.worker_free)}
     decision: dict[int, int] = {}
     for j in open_:
-        best = min(ready, key=lambda w: (ready[w] + kitchen.base_duration[w][j], w))
+        able = [w for w in ready if kitchen.can_do(w, j)]
+        best = min(able, key=lambda w: (ready[w] + kitchen.base_duration[w][j], w))
         if ready[best] == t and best not in decision:
             decision[best] = j
         # reserve the chosen worker either way, so the next task looks elsewhere

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from engine import scenario_limits as limits
@@ -37,6 +38,26 @@ class ScenarioError(ValueError):
         super().__init__(where + self.problem)
 
 
+class Objective(StrEnum):
+    """What a round is scored by (GAME.md). A `str`, so `objective == "makespan"`
+    and JSON output read as before; the questions that depend on it are asked here."""
+    MAKESPAN = "makespan"   # fewer turns is better
+    REWARD = "reward"       # more points is better
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self is Objective.REWARD
+
+    @property
+    def unit(self) -> str:
+        """The round's value in words: 'turns' or 'points'."""
+        return "turns" if self is Objective.MAKESPAN else "points"
+
+    def unit_of(self, amount: float) -> str:
+        """'turn' or 'turns', 'point' or 'points', as `amount` needs."""
+        return self.unit[:-1] if abs(amount - 1) < 1e-9 else self.unit
+
+
 @dataclass(frozen=True)
 class Worker:
     name: str
@@ -46,6 +67,15 @@ class Worker:
     @property
     def label(self) -> str:
         return f"{self.name} ({self.role})"
+
+    def can(self, task_type: str) -> bool:
+        """Whether this worker may ever take tasks of this type (the kitchen's
+        rulebook, engine.simulator.Kitchen.why_not, asks this)."""
+        return True
+
+    def ticks(self, task_type: str) -> int | None:
+        """This worker's duration for a task type, None for a type it may not take."""
+        return self.durations[task_type] if self.can(task_type) else None
 
 
 @dataclass(frozen=True)
@@ -76,7 +106,7 @@ class Scenario:
     name: str
     ticks: int
     seconds_per_tick: float
-    objective: str
+    objective: Objective
     wait_cost: float
     show_durations: bool
     handover: int
@@ -88,6 +118,9 @@ class Scenario:
     slow_prob: float = 0.0
     text: str = field(default="", repr=False, compare=False)
     source: str = field(default="", compare=False)  # file path or bundled name
+
+    def __post_init__(self):
+        object.__setattr__(self, "objective", Objective(self.objective))  # a plain string is accepted too
 
     @property
     def stochastic(self) -> bool:
@@ -109,7 +142,12 @@ class Scenario:
 
     @property
     def higher_is_better(self) -> bool:
-        return self.objective == "reward"
+        return self.objective.higher_is_better
+
+    @property
+    def unit(self) -> str:
+        """'turns' (makespan) or 'points' (reward)."""
+        return self.objective.unit
 
 
 def bundled_names() -> list[str]:
@@ -174,7 +212,7 @@ class _Parser(TableReader):
                           limit=f"the horizon is at most {limits.MAX_TICKS} ticks")
         seconds = self._num(sc, "seconds_per_tick", "scenario", 4, lo=0, hi=3600)
         objective = self._str(sc, "objective", "scenario", "makespan")
-        if objective not in ("makespan", "reward"):
+        if objective not in set(Objective):
             self.fail("scenario.objective", f"must be 'makespan' or 'reward', not {objective!r}")
         wait_cost = self._num(sc, "wait_cost", "scenario", 0, lo=0, hi=limits.MAX_WAIT_COST)
         show = sc.get("show_durations", False)

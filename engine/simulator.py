@@ -20,13 +20,25 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
-from engine.scenario import Order, Scenario
+from engine.scenario import Objective, Order, Scenario
 
 IDLE = -1  # a worker's choice to stay idle this tick
 
 
 class IllegalDecision(ValueError):
     """A decision that breaks the rules at this tick; the message says which pair and why."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a worker may not take a task now: `kind` for code ("busy", "cannot",
+    "taken", "done", "started", "not arrived", "queued", "waits", "over",
+    "no worker", "no task"), `text` for the trainee."""
+    kind: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -95,11 +107,20 @@ class Kitchen:
         self.handover = scenario.handover
         self.max_open = scenario.max_open_orders
         self.n_workers = len(scenario.workers)
+        self._makespan = scenario.objective is Objective.MAKESPAN
         self.n_tasks = len(tasks)
         self.n_orders = len(self.orders)
         self.task_order = tuple(t.order for t in tasks)
         self.task_preds = tuple(t.preds for t in tasks)
         self._open_cache: tuple[State | None, list[int]] = (None, [])
+        # per worker: the tasks it may ever take, or None when it may take all (the fast path)
+        self._able = tuple(
+            None if all(w.can(t.type) for t in tasks) else frozenset(t.index for t in tasks if w.can(t.type))
+            for w in scenario.workers)
+        self._everyone_able = all(a is None for a in self._able)
+        # fastest[j]: the quickest base duration for task j among the workers who may take it
+        self.fastest = tuple(min(self.base_duration[w][j] for w in range(self.n_workers) if self.can_do(w, j))
+                             for j in range(self.n_tasks))
 
     # -- start ----------------------------------------------------------------
     def initial_state(self) -> State:
@@ -166,40 +187,105 @@ class Kitchen:
         self._open_cache = (s, out)
         return list(out)
 
-    def choices(self, s: State, worker: int, taken: Iterable[int] = ()) -> list[int]:
-        """Legal choices of one idle worker: IDLE first, then each open task not
-        already taken by a worker who chose before it this tick."""
-        if s.worker_free[worker] > s.tick or s.done:
-            return [IDLE]
+    # -- the rulebook: who may take what ----------------------------------------
+    def can_do(self, worker: int, j: int) -> bool:
+        """Whether the worker may ever take task j (the scenario's worker rules),
+        whatever the state; `why_not` adds what the state allows now."""
+        able = self._able[worker]
+        return able is None or j in able
+
+    def for_worker(self, worker: int, tasks: Iterable[int], taken: Iterable[int] = ()) -> list[int]:
+        """The tasks among `tasks` (open ones, say) that the worker may take,
+        leaving out those in `taken`, in the given order."""
+        able = self._able[worker]
         taken = set(taken)
-        return [IDLE] + [j for j in self.open_tasks(s) if j not in taken]
+        if able is None:
+            return [j for j in tasks if j not in taken]
+        return [j for j in tasks if j in able and j not in taken]
+
+    def choices(self, s: State, worker: int, taken: Iterable[int] = ()) -> list[int]:
+        """Legal choices of one idle worker: IDLE first, then each open task it
+        may take that no worker who chose before it this tick took."""
+        if s.done or not 0 <= worker < self.n_workers or s.worker_free[worker] > s.tick:
+            return [IDLE]
+        return [IDLE] + self.for_worker(worker, self.open_tasks(s), taken)
+
+    def why_not(self, s: State, worker: int, j: int, taken: Iterable[int] = ()) -> "Refusal | None":
+        """None when `worker` may take task j at this tick, `taken` being the
+        tasks other workers took this tick; else why not, in words a trainee
+        reads (ticks counted from 1, as the board shows them). The one rulebook:
+        `check`, `choices`, the board, the policies and the tips agree with it."""
+        if s.done:
+            return Refusal("over", "The round is over.")
+        if not 0 <= worker < self.n_workers:
+            return Refusal("no worker", "There is no such worker or task.")
+        if not 0 <= j < self.n_tasks:
+            return Refusal("no task", "There is no such worker or task.")
+        name = self.workers[worker].name
+        if s.worker_free[worker] > s.tick:
+            left = s.worker_free[worker] - s.tick
+            return Refusal("busy", f"{name} is busy for {left} more tick{'s' if left != 1 else ''}.")
+        t = self.tasks[j]
+        if not self.can_do(worker, j):
+            return Refusal("cannot", f"{name} ({self.workers[worker].role}) never does {t.type} tasks.")
+        label = f"{t.name} for order {t.order + 1}".capitalize()
+        if j in set(taken):
+            return Refusal("taken", f"{label} is already taken this tick.")
+        if s.task_end[j] >= 0:
+            if s.task_end[j] <= s.tick:
+                return Refusal("done", f"{label} is already done.")
+            return Refusal("started", f"{label} is already taken by {self.workers[s.task_worker[j]].name}.")
+        entered = s.order_entered[t.order]
+        if entered < 0 or entered > s.tick:
+            at = self.order_at[t.order]
+            if at > s.tick:
+                return Refusal("not arrived", f"Order {t.order + 1} arrives at tick {at + 1}.")
+            return Refusal("queued", f"Order {t.order + 1} is queued: the kitchen is full.")
+        waiting = [self.tasks[p].name for p in t.preds if not 0 <= s.task_end[p] <= s.tick]
+        if waiting:
+            return Refusal("waits", f"{label} waits for {' and '.join(waiting)}.")
+        return None
 
     def has_decision(self, s: State) -> bool:
-        """True when some idle worker could take some open task this tick."""
+        """True when some idle worker may take some open task this tick."""
         if s.done:
             return False
         t = s.tick
-        return any(f <= t for f in s.worker_free) and bool(self.open_tasks(s))
+        idle = [w for w, f in enumerate(s.worker_free) if f <= t]
+        if not idle:
+            return False
+        open_ = self.open_tasks(s)
+        if not open_ or self._everyone_able:
+            return bool(open_)
+        return any(self.for_worker(w, open_) for w in idle)
 
     def check(self, s: State, decision: Mapping[int, int]) -> None:
+        """Raise IllegalDecision naming the first pair `why_not` refuses (the
+        wording of trace files and the CLI: ticks counted from 0, the dish named)."""
         if s.done:
             raise IllegalDecision("the round is over")
         seen: set[int] = set()
         for w, j in decision.items():
             if j == IDLE:
                 continue
-            if not 0 <= w < self.n_workers:
-                raise IllegalDecision(f"unknown worker {w}")
-            if not 0 <= j < self.n_tasks:
-                raise IllegalDecision(f"unknown task {j}")
-            name = self.workers[w].name
-            if s.worker_free[w] > s.tick:
-                raise IllegalDecision(f"{name} is busy until tick {s.worker_free[w]}")
-            if j in seen:
-                raise IllegalDecision(f"{self.tasks[j].label(self)} is given to two workers")
-            if not self.is_open(s, j):
-                raise IllegalDecision(f"{self.tasks[j].label(self)} is not open at tick {s.tick}")
+            refusal = self.why_not(s, w, j, seen)
+            if refusal is not None:
+                raise IllegalDecision(self._check_message(s, w, j, refusal))
             seen.add(j)
+
+    def _check_message(self, s: State, w: int, j: int, refusal: "Refusal") -> str:
+        kind = refusal.kind
+        if kind == "no worker":
+            return f"unknown worker {w}"
+        if kind == "no task":
+            return f"unknown task {j}"
+        if kind == "busy":
+            return f"{self.workers[w].name} is busy until tick {s.worker_free[w]}"
+        if kind == "taken":
+            return f"{self.tasks[j].label(self)} is given to two workers"
+        if kind == "cannot":
+            return f"{self.workers[w].label} cannot do {self.tasks[j].type} tasks"
+        return f"{self.tasks[j].label(self)} is not open at tick {s.tick}"
 
     # -- the step ---------------------------------------------------------------
     def step(self, s: State, decision: Mapping[int, int] | None = None, check: bool = True) -> tuple[State, float]:
@@ -239,7 +325,7 @@ class Kitchen:
                 if last <= t + 1:
                     served[o] = last - 1
                     gained += self.order_reward[o]
-        if self.scenario.objective == "makespan":
+        if self._makespan:
             reward = -1.0
         else:
             waiting = sum(1 for o in range(self.n_orders)
@@ -277,7 +363,7 @@ class Kitchen:
     def value(self, s: State) -> float:
         """The round's outcome in the scenario's own units: turns (makespan,
         lower is better) or points (reward, higher is better)."""
-        return float(self.turns(s)) if self.scenario.objective == "makespan" else self.score(s)
+        return float(self.turns(s)) if self._makespan else self.score(s)
 
     def served_count(self, s: State) -> int:
         return sum(1 for x in s.order_served if x >= 0)
@@ -306,8 +392,8 @@ def with_choice(decision: Mapping[int, int], worker: int, task: int) -> dict[int
 
 def to_return(scenario: Scenario, value: float) -> float:
     """Value in own units -> a number where higher is always better."""
-    return -value if scenario.objective == "makespan" else value
+    return value if scenario.higher_is_better else -value
 
 
 def from_return(scenario: Scenario, ret: float) -> float:
-    return -ret if scenario.objective == "makespan" else ret
+    return ret if scenario.higher_is_better else -ret

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
+from engine.scenario import Objective
 from engine.simulator import Kitchen, State
 
 
@@ -160,7 +161,7 @@ class TimeIndexedModel:
                     for u in range(t0 + 1, H + 1):
                         m.add(self.F[a, u] >= self.F[b, u])
 
-        if sc.objective == "reward":
+        if sc.objective is Objective.REWARD:
             f, wc = self.scale, int(round(sc.wait_cost * self.scale))
             const, terms = 0, []
             for o in range(k.n_orders):

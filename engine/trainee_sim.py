@@ -65,11 +65,13 @@ def worst_habits(scenario: Scenario) -> list[Habit]:
     average). On burger: the server cooks, the sous-chef cooks, the chef plates."""
     out = []
     types = scenario.task_types
-    mean = {k: np.mean([w.durations[k] for w in scenario.workers]) for k in types}
-    fastest = {k: min(w.durations[k] for w in scenario.workers) for k in types}
+    # Worker.ticks is None for a type the worker may not take: no habit of doing it
+    able = {k: [d for w in scenario.workers if (d := w.ticks(k)) is not None] for k in types}
+    mean = {k: np.mean(able[k]) for k in types}
+    fastest = {k: min(able[k]) for k in types}
     for role in dict.fromkeys(w.role for w in scenario.workers):
         w = next(w for w in scenario.workers if w.role == role)
-        k = max(types, key=lambda k: (w.durations[k] / fastest[k], mean[k]))
+        k = max((k for k in types if w.can(k)), key=lambda k: (w.ticks(k) / fastest[k], mean[k]))
         out.append(Habit(role, k))
     return out
 
@@ -96,9 +98,9 @@ class HabitTrainee:
     def __post_init__(self):
         sc = self.scenario
         types = sc.task_types
-        prior = float(np.mean([w.durations[k] for w in sc.workers for k in types]))
+        prior = float(np.mean([d for w in sc.workers for k in types if (d := w.ticks(k)) is not None]))
         self.mean_duration = prior
-        self.belief = {(w, k): (float(sc.workers[w].durations[k]) if sc.show_durations else prior)
+        self.belief = {(w, k): (float(sc.workers[w].ticks(k) or prior) if sc.show_durations else prior)
                        for w in range(len(sc.workers)) for k in types}
         self.seen = {key: 1 for key in self.belief}
         self.rng = np.random.default_rng(self.seed)
@@ -152,7 +154,7 @@ class HabitTrainee:
                 if choice != IDLE:
                     taken.add(choice)
         # then the greedy habit, noisily: best-looking (worker, task) pair first, or stop
-        pairs = [(w, j) for w in idle if w not in decision for j in open_ if j not in taken]
+        pairs = [(w, j) for w in idle if w not in decision for j in kitchen.for_worker(w, open_, taken)]
         while pairs:
             values = np.array([-self.model.idle_aversion] + [self._value(kitchen, state, w, j) for w, j in pairs])
             p = np.exp((values - values.max()) / self.model.tau)

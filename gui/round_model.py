@@ -98,30 +98,11 @@ class RoundModel:
 
     # -- what the trainee does -------------------------------------------------
     def why_not(self, task: int, worker: int) -> str | None:
-        """The reason a drop of `task` on `worker` is refused, or None if it is allowed."""
-        k, s = self.kitchen, self.state
-        if s.done:
-            return "The round is over."
-        if not 0 <= worker < k.n_workers or not 0 <= task < k.n_tasks:
-            return "There is no such worker or task."
-        name = k.workers[worker].name
-        if s.worker_free[worker] > s.tick:
-            left = s.worker_free[worker] - s.tick
-            return f"{name} is busy for {left} more tick{'s' if left != 1 else ''}."
-        t = k.tasks[task]
-        label = f"{t.name} for order {t.order + 1}"
-        if s.task_end[task] >= 0:
-            who = k.workers[s.task_worker[task]].name
-            return f"{label.capitalize()} is already {'done' if s.task_end[task] <= s.tick else 'taken by ' + who}."
-        entered = s.order_entered[t.order]
-        if entered < 0 or entered > s.tick:
-            at = k.order_at[t.order]
-            return (f"Order {t.order + 1} arrives at tick {at + 1}." if at > s.tick
-                    else f"Order {t.order + 1} is queued: the kitchen is full.")
-        waiting = [k.tasks[p].name for p in t.preds if not 0 <= s.task_end[p] <= s.tick]
-        if waiting:
-            return f"{label.capitalize()} waits for {' and '.join(waiting)}."
-        return None
+        """The reason a drop of `task` on `worker` is refused, or None if it is
+        allowed: the kitchen's rulebook decides (a task pending on another
+        worker this tick may be dragged over, so nothing counts as taken)."""
+        refusal = self.kitchen.why_not(self.state, worker, task)
+        return refusal.text if refusal else None
 
     def assign(self, task: int, worker: int) -> None:
         """Give an open task to an idle worker for this tick. A task already

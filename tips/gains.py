@@ -83,7 +83,7 @@ class Tip:
     def choice(self, kitchen: Kitchen, state: State, worker: int, taken=()) -> int | None:
         if self.rule is None:
             return None
-        return self.mined.vocab.task_for(kitchen, state, self.mined.action(self.rule), taken)
+        return self.mined.vocab.task_for(kitchen, state, self.mined.action(self.rule), taken, worker)
 
     def to_json(self) -> dict:
         return {"rule": self.rule, "roles": list(self.roles) if self.roles else None, "text": self.text}
@@ -203,9 +203,9 @@ def replaced(mined: MinedRules, kitchen: Kitchen, state: State, decision: dict[i
     of that type nobody took is preferred; else one is taken over from another
     worker, who is then left idle. None if no such task is open."""
     others = {w: j for w, j in decision.items() if w != worker and j != IDLE}
-    j = mined.vocab.task_for(kitchen, state, action, taken=others.values())
+    j = mined.vocab.task_for(kitchen, state, action, taken=others.values(), worker=worker)
     if j is None:
-        j = mined.vocab.task_for(kitchen, state, action)
+        j = mined.vocab.task_for(kitchen, state, action, worker=worker)
         if j is None:
             return None
         others = {w: k for w, k in others.items() if k != j}

@@ -48,7 +48,7 @@ def _slipping(expert, eps: float):
         taken = set(d.values())
         for w in kitchen.idle_workers(state):
             if rng.random() < eps:
-                options = [IDLE] + [j for j in kitchen.open_tasks(state) if j not in taken or d.get(w) == j]
+                options = kitchen.choices(state, w, taken - {d.get(w)})
                 j = options[int(rng.integers(len(options)))]
                 if d.get(w, IDLE) != IDLE:
                     taken.discard(d[w])

@@ -25,9 +25,12 @@ def costly_habits(scenario: Scenario) -> list[Habit]:
     pair of the tips' vocabulary where the role is slower at that type than
     the quickest worker."""
     roles = list(dict.fromkeys(w.role for w in scenario.workers))
-    fastest = {k: min(w.durations[k] for w in scenario.workers) for k in scenario.task_types}
+    def quickest(workers, k):  # Worker.ticks is None for a type the worker may not take
+        return min((d for w in workers if (d := w.ticks(k)) is not None), default=None)
+    fastest = {k: quickest(scenario.workers, k) for k in scenario.task_types}
     return [Habit(r, k) for r in roles for k in scenario.task_types
-            if min(w.durations[k] for w in scenario.workers if w.role == r) > fastest[k]]
+            if (mine := quickest([w for w in scenario.workers if w.role == r], k)) is not None
+            and mine > fastest[k]]
 
 
 @dataclass

@@ -70,22 +70,28 @@ class Vocabulary:
         self.index = {p.key: i for i, p in enumerate(preds)}
         self._role_of = tuple(w.role for w in scenario.workers)
         self._type_index = {k: i for i, k in enumerate(self.types)}
-        fastest = {k: min(w.durations[k] for w in scenario.workers) for k in self.types}
-        self._best = tuple(frozenset(k for k in self.types if w.durations[k] == fastest[k]) for w in scenario.workers)
+        # who may do what is the worker's rule (Worker.ticks is None for a type it may not take)
+        fastest = {k: min(d for w in scenario.workers if (d := w.ticks(k)) is not None) for k in self.types}
+        self._best = tuple(frozenset(k for k in self.types if w.ticks(k) == fastest[k]) for w in scenario.workers)
 
     # -- actions ---------------------------------------------------------------
     def action_class(self, kitchen: Kitchen, choice: int) -> int:
         """Class of one worker's choice (a flat task index or IDLE)."""
         return IDLE_CLASS if choice == IDLE else 1 + self._type_index[kitchen.tasks[choice].type]
 
-    def task_for(self, kitchen: Kitchen, state: State, action: int, taken=()) -> int | None:
+    def task_for(self, kitchen: Kitchen, state: State, action: int, taken=(),
+                 worker: int | None = None) -> int | None:
         """A concrete choice for an action class: IDLE, or the open task of that
-        type from the earliest order not in `taken`; None if there is none."""
+        type from the earliest order not in `taken` (and, given a worker, one the
+        kitchen lets that worker take); None if there is none."""
         if action == IDLE_CLASS:
             return IDLE
         k = self.types[action - 1]
+        options = kitchen.open_tasks(state)
+        if worker is not None:
+            options = kitchen.for_worker(worker, options)
         taken = set(taken)
-        for j in kitchen.open_tasks(state):
+        for j in options:
             if kitchen.tasks[j].type == k and j not in taken:
                 return j
         return None
@@ -170,11 +176,12 @@ class Vocabulary:
                 v[ix[f"waits on:{k}"]] = k in waits_on
             for k in self._best[w]:
                 v[ix[f"best:{k}"]] = True
-            me = kitchen.scenario.workers[w].durations
+            me = kitchen.scenario.workers[w]
             for u, wk in enumerate(kitchen.scenario.workers):
                 if u != w and u not in others and state.worker_free[u] - t <= SOON:
                     for k in self.types:
-                        if wk.durations[k] < me[k]:
+                        theirs, mine = wk.ticks(k), me.ticks(k)
+                        if theirs is not None and (mine is None or theirs < mine):
                             v[ix[f"quicker soon:{k}"]] = True
             v[ix["all idle"]] = len(idle) == kitchen.n_workers
             v[ix["alone"]] = not others
