@@ -8,9 +8,10 @@ from gui.reports.data import GroupReport, gather, overview
 LIST_BATCH = 100   # trainees whose figures arrive together
 
 
-def load_trainees(state, store, batch: int = LIST_BATCH) -> int:
+def load_trainees(state, store, batch: int | None = None) -> int:
     """Partials: ("names", [TraineeRef]) once, then ("figures", [light
     TraineeReport]) per batch. Returns the number of trainees."""
+    batch = batch or LIST_BATCH
     refs = store.trainee_refs()
     state.partial(("names", refs))
     for i in range(0, len(refs), batch):
