@@ -22,6 +22,7 @@ import torch
 
 from engine.expert import load_expert, shipped_expert
 from engine.optimum import solve
+from engine.rounds import play_round
 from engine.scenario import load_scenario
 from engine.simulator import Kitchen
 from engine.verdicts import random_states
@@ -31,9 +32,7 @@ def off_trajectory_gaps(kitchen: Kitchen, expert, states: list, time_limit: floa
     rng = np.random.default_rng(0)
     gaps = []
     for s in states:
-        t = s
-        while not t.done:
-            t, _ = kitchen.step(t, expert(kitchen, t, rng) if kitchen.has_decision(t) else {}, check=False)
+        t = play_round(kitchen, expert, rng, start=s)
         gaps.append(abs(kitchen.value(t) - solve(kitchen, s, time_limit=time_limit).value))
     return np.array(gaps)
 

@@ -26,6 +26,7 @@ import numpy as np  # noqa: E402
 
 from engine.policies import random_policy  # noqa: E402
 from engine.records.store import open_store  # noqa: E402
+from engine.rounds import play_round  # noqa: E402
 from engine.scenario import load_scenario  # noqa: E402
 from engine.simulator import Kitchen  # noqa: E402
 
@@ -52,15 +53,10 @@ def scored_rounds(scenario, scorer):
     """DISTINCT random rounds: per seed, a list of (tick, decision, score dict)."""
     out = {}
     for seed in range(DISTINCT):
-        k, rng = Kitchen(scenario, seed), np.random.default_rng(seed)
-        s, ticks = k.initial_state(), []
-        while not s.done:
-            d = {}
-            if k.has_decision(s):
-                d = random_policy(k, s, rng)
-                ticks.append((s.tick, d, scorer.score(k, s, d).to_dict()))
-            s, _ = k.step(s, d)
-        out[seed] = ticks
+        record: list = []
+        k = Kitchen(scenario, seed)
+        play_round(k, random_policy, np.random.default_rng(seed), record, decided_only=True, check=True)
+        out[seed] = [(s.tick, d, scorer.score(k, s, d).to_dict()) for s, d in record]
     return out
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.policies import BASELINES, random_policy
+from engine.rounds import decided_states
 from engine.scenario import Scenario
 from engine.simulator import Kitchen, State
 from engine.trainee_sim import HabitTrainee, TraineeModel, worst_habits
@@ -42,16 +43,9 @@ def _habit_sets(scenario: Scenario) -> list[tuple]:
 def _trajectory(kitchen: Kitchen, policy, rng: np.random.Generator, slip: float = 0.0) -> list[State]:
     """Every unfinished decision state of one round played by `policy`
     (a random decision instead with probability `slip`)."""
-    out, s = [], kitchen.initial_state()
-    while not s.done:
-        decide = kitchen.has_decision(s)
-        if decide:
-            out.append(s)
-            d = random_policy(kitchen, s, rng) if rng.random() < slip else policy(kitchen, s, rng)
-        else:
-            d = {}
-        s, _ = kitchen.step(s, d, check=False)
-    return out
+    def slipping(k: Kitchen, s: State, r: np.random.Generator) -> dict[int, int]:
+        return random_policy(k, s, r) if r.random() < slip else policy(k, s, r)
+    return decided_states(kitchen, slipping, rng)
 
 
 def human_pool(scenario: Scenario, n: int, seed: int, kitchen, detour: float = 0.3) -> list[tuple[Kitchen, State]]:

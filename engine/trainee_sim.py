@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.scenario import Scenario
+from engine.rounds import play_round
 from engine.simulator import IDLE, Kitchen, State
 
 
@@ -187,13 +188,8 @@ class HabitTrainee:
         """Play one round; returns its (state, decision) log (ticks where nobody
         can do anything are left out)."""
         self._running = []
-        log = []
-        s = kitchen.initial_state()
-        while not s.done:
-            d = self(kitchen, s) if kitchen.has_decision(s) else {}
-            if kitchen.has_decision(s):
-                log.append((s, d))
-            s, _ = kitchen.step(s, d, check=False)
+        log: list = []
+        s = play_round(kitchen, self, None, log, decided_only=True)  # self.rng draws, not play_round's
         self._observe(s)
         self.final_state = s
         return log

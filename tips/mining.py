@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.rounds import decided_states
 from engine.scenario import Scenario
 from engine.simulator import IDLE, Kitchen, State
 from tips.rule_list import BayesianRuleList, RuleList
@@ -77,14 +78,8 @@ def visited_states(scenario: Scenario, expert, episodes: int = 60, seed: int = 0
             for _ in range(e % 3):  # some have learnt durations in earlier rounds
                 trainee.play(Kitchen(scenario, seed + e))
             policy = trainee
-        s = kitchen.initial_state()
-        while not s.done:
-            if kitchen.has_decision(s):
-                yield e, kitchen, s
-                d = policy(kitchen, s, rng)
-            else:
-                d = {}
-            s, _ = kitchen.step(s, d, check=False)
+        for s in decided_states(kitchen, policy, rng):
+            yield e, kitchen, s
 
 
 def collect_examples(scenario: Scenario, expert, vocab: Vocabulary, episodes: int = 60, seed: int = 0) -> Examples:

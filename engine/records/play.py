@@ -9,6 +9,7 @@ from typing import Callable
 import numpy as np
 
 from engine.records.store import RoundInfo, Store
+from engine.rounds import play_round
 from engine.scenario import Scenario
 from engine.simulator import Kitchen
 
@@ -32,18 +33,15 @@ def play_and_store(store: Store, scenario: Scenario, seed: int, policy: Callable
     if session is None:
         session = store.start_session(store.person(trainee), condition=condition)
     rid = store.start_round(session, scenario, seed, expert_id(store, scenario, expert), policy=policy_name)
-    kitchen = Kitchen(scenario, seed)
-    state = kitchen.initial_state()
-    while not state.done:
-        if not kitchen.has_decision(state):
-            state, _ = kitchen.step(state, {})
-            continue
+    def decide(kitchen: Kitchen, state, rng) -> dict[int, int]:
         t0 = time.perf_counter()
         decision = policy(kitchen, state, rng)
         think = time.perf_counter() - t0
         score = scorer.score(kitchen, state, decision) if scorer is not None else None
         store.record_decision(rid, state.tick, decision, score, think_seconds=think)
-        state, _ = kitchen.step(state, decision)
+        return decision
+
+    play_round(Kitchen(scenario, seed), decide, rng, check=True)
     return store.finish_round(rid, optimum=optimum)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.rounds import play_round
 from engine.scenario import Scenario
 from engine.simulator import IDLE, Kitchen, State, to_return
 from engine.traces.trainee import TraineeModel
@@ -62,16 +63,9 @@ class FittedTrainee:
         """One round with these tips shown; the log leaves out ticks where
         nobody could do anything."""
         self.tips = list(tips)
-        log = []
-        s = kitchen.initial_state()
-        while not s.done:
-            if kitchen.has_decision(s):
-                d = self(kitchen, s)
-                log.append((s, d))
-            else:
-                d = {}
-            s, _ = kitchen.step(s, d, check=False)
-        self.final_state = s
+        log: list = []
+        # the trainee draws from its own generator (rng None), not one play_round would seed
+        self.final_state = play_round(kitchen, lambda k, s, _rng: self(k, s), None, log, decided_only=True)
         return log
 
 
