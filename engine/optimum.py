@@ -178,6 +178,8 @@ class _IntervalModel:
                 E = m.new_int_var(t0 + 1, H, f"E{j}")
                 xs = {}
                 for w in range(k.n_workers):
+                    if not k.can_do(w, j):  # the worker's `cannot`: no way to give it j
+                        continue
                     x = m.new_bool_var(f"x{j}_{w}")
                     d = k.duration[w][j]
                     m.add(S >= s.worker_free[w]).only_enforce_if(x)
@@ -255,7 +257,7 @@ class _IntervalModel:
         # redundant load bounds: no_overlap implies them, but as linear
         # constraints they give the LP relaxation a real lower bound
         for w in range(k.n_workers):
-            load = [xs[w] * (k.duration[w][j] + h) for j, xs in self.use.items()]
+            load = [xs[w] * (k.duration[w][j] + h) for j, xs in self.use.items() if w in xs]
             if load:
                 m.add(sum(load) <= M + h - max(t0, s.worker_free[w]))
 

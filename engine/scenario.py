@@ -62,7 +62,8 @@ class Objective(StrEnum):
 class Worker:
     name: str
     role: str
-    durations: dict[str, int]  # task type -> ticks
+    durations: dict[str, int]  # task type -> ticks, for the types the worker may take
+    cannot: frozenset[str] = frozenset()  # task types this worker may never take (GAME.md)
 
     @property
     def label(self) -> str:
@@ -71,7 +72,7 @@ class Worker:
     def can(self, task_type: str) -> bool:
         """Whether this worker may ever take tasks of this type (the kitchen's
         rulebook, engine.simulator.Kitchen.why_not, asks this)."""
-        return True
+        return task_type not in self.cannot
 
     def ticks(self, task_type: str) -> int | None:
         """This worker's duration for a task type, None for a type it may not take."""
@@ -328,9 +329,10 @@ class _Parser(TableReader):
             if name in names:
                 self.fail(f"{place}.name", f"two workers are named '{name}'")
             names.add(name)
+            cannot = self._cannot(w, place, used_types)
             durations = {}
             for k, v in w.items():
-                if k in ("name", "role"):
+                if k in ("name", "role", "cannot"):
                     continue
                 if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                     self.fail(f"{place}.{k}", f"duration must be a whole number >= 1, not {shown(v)}")
@@ -341,12 +343,27 @@ class _Parser(TableReader):
                 if k not in used_types:
                     self.fail(f"{place}.{k}", f"unknown task type '{k}' (types used by recipes: "
                               f"{', '.join(sorted(used_types))})")
-                durations[k] = v
-            for t in sorted(used_types):
+                if k not in cannot:  # a duration for a type the worker may not take is never used
+                    durations[k] = v
+            for t in sorted(used_types - cannot):
                 if t not in durations:
                     self.fail(place, f"missing duration for task type '{t}'")
-            out.append(Worker(name, role, durations))
+            out.append(Worker(name, role, durations, cannot))
+        for t in sorted(used_types):
+            if all(t in w.cannot for w in out):
+                self.fail("workers", f"no worker can do task type '{t}': every worker has it in 'cannot'")
         return tuple(out)
+
+    def _cannot(self, w, place, used_types) -> frozenset[str]:
+        """A worker's `cannot = ["plate", ...]`: task types it may never take."""
+        raw = w.get("cannot", [])
+        if not isinstance(raw, list) or not all(isinstance(c, str) and c for c in raw):
+            self.fail(f"{place}.cannot", f"must be a list of task types, like cannot = [\"plate\"], not {shown(raw)}")
+        for c in raw:
+            if c not in used_types:
+                self.fail(f"{place}.cannot", f"unknown task type '{one_line(c)}' (types used by recipes: "
+                          f"{', '.join(sorted(used_types))})")
+        return frozenset(raw)
 
     def _orders(self, doc, recipes, ticks) -> tuple[Order, ...]:
         out = []

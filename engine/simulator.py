@@ -23,6 +23,10 @@ import numpy as np
 from engine.scenario import Objective, Order, Scenario
 
 IDLE = -1  # a worker's choice to stay idle this tick
+# The duration table's entry for a task the worker may not take (a scenario's
+# `cannot`): longer than any horizon, so a fastest-worker minimum never picks it;
+# the rulebook (can_do, why_not) keeps anyone from taking it.
+NEVER = 10**6
 
 
 class IllegalDecision(ValueError):
@@ -98,9 +102,11 @@ class Kitchen:
         self.workers = scenario.workers
         # duration[w][j]: ticks worker w needs for task j, noise included
         self.duration = tuple(
-            tuple(w.durations[t.type] + self.extra[t.index] for t in tasks) for w in scenario.workers
+            tuple(w.durations[t.type] + self.extra[t.index] if w.can(t.type) else NEVER for t in tasks)
+            for w in scenario.workers
         )
-        self.base_duration = tuple(tuple(w.durations[t.type] for t in tasks) for w in scenario.workers)
+        self.base_duration = tuple(tuple(w.durations[t.type] if w.can(t.type) else NEVER for t in tasks)
+                                   for w in scenario.workers)
         self.order_reward = tuple(scenario.recipes[o.dish].reward for o in self.orders)
         self.order_at = tuple(o.at for o in self.orders)
         self.ticks = scenario.ticks

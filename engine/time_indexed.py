@@ -32,6 +32,8 @@ def estimated_terms(k: Kitchen, s: State, stop_above: int = MAX_TERMS) -> int:
             continue
         first = s.order_entered[o] if s.order_entered[o] >= 0 else max(k.order_at[o], t0 + 1)
         for w in range(k.n_workers):
+            if not k.can_do(w, j):  # the worker's `cannot`
+                continue
             d = k.duration[w][j]
             n = max(0, H - d + 1 - max(t0, s.worker_free[w], first))
             starts[j] += n
@@ -81,6 +83,8 @@ class TimeIndexedModel:
                  for o in range(k.n_orders)]
         for j in todo:
             for w in range(k.n_workers):
+                if not k.can_do(w, j):  # the worker's `cannot`
+                    continue
                 d = k.duration[w][j]
                 for t in range(max(t0, s.worker_free[w], first[k.task_order[j]]), H - d + 1):
                     x = self.x[j, w, t] = m.new_bool_var(f"x{j}_{w}_{t}")
