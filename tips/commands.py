@@ -44,6 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_experiment)
 
+    from tips.demo_commands import register as register_demo_data
+    register_demo_data(sub)
+
 
 def _expert_and_rules(scenario, minutes):
     from engine.expert import ExpertError

@@ -1,0 +1,91 @@
+"""Scoring the demo trainees' rounds (tips/demo_data.py), in this process or
+in several.
+
+Scoring is the slow part of filling a database: every decided tick is scored
+by the move scorer (engine/scoring.py) against the shipped expert, as the app
+scores a trainee's decisions, and the tips need, for each worker who went
+against the rule covering their situation at a cost, what following it would
+have saved (tips/gains.py `cell_stats`, kept in `PlayedRound.rescored`). Both
+depend only on the round, so a round's scoring can be done anywhere: with
+`workers` > 1 the rounds of a batch go to that many processes, each with its
+own expert and mined list (the same ones, read from the same files and
+cache), and come back filled in. Processes are spawned, not forked: a fork
+of a process whose torch has started its threads can hang.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Sequence
+
+from engine.scenario import Scenario
+from engine.simulator import Kitchen
+from tips.gains import PlayedRound, cell_stats
+from tips.mining import MinedRules
+
+
+def fill_scores(mined: MinedRules, scorer, rnd: PlayedRound) -> PlayedRound:
+    """The round's move scores and re-scores, as the coach will ask for them."""
+    rnd.score(scorer)
+    cell_stats(mined, scorer, [rnd])
+    return rnd
+
+
+class RoundScoring:
+    """`score(rounds, done)`: fills each round's `scores` and `rescored`,
+    calling `done(n)` as rounds finish; one process, or a pool of `workers`."""
+
+    def __init__(self, scenario: Scenario, mined: MinedRules, scorer, workers: int = 1):
+        self.mined, self.scorer = mined, scorer
+        self.pool = None
+        if workers > 1:
+            import multiprocessing
+
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_start_worker, initargs=(scenario.key, scenario.text))
+            self.workers = workers
+
+    def score(self, rounds: Sequence[PlayedRound], done: Callable[[int], None] = lambda n: None) -> None:
+        if self.pool is None:
+            for rnd in rounds:
+                fill_scores(self.mined, self.scorer, rnd)
+                done(1)
+            return
+        # a round's kitchen is rebuilt there from its seed: the states and
+        # decisions are small, a Kitchen is not
+        jobs = [(rnd.kitchen.seed, rnd.steps) for rnd in rounds]
+        chunk = max(1, len(jobs) // (self.workers * 8))
+        for rnd, (scores, rescored) in zip(rounds, self.pool.map(_score_round, jobs, chunksize=chunk)):
+            rnd.scores, rnd.rescored = scores, rescored
+            done(1)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
+_worker: dict = {}
+
+
+def _start_worker(key: str, text: str) -> None:
+    import torch
+
+    from engine.scenario import parse_scenario
+    from engine.traces.importer import default_scorer
+    from tips.coach import rules_for
+
+    torch.set_num_threads(1)  # one core per process: the processes are the parallelism
+    scenario = parse_scenario(text, key)
+    expert, scorer = default_scorer(scenario)
+    _worker.update(scenario=scenario, mined=rules_for(scenario, expert), scorer=scorer, kitchens={})
+
+
+def _score_round(job) -> tuple[list, dict]:
+    seed, steps = job
+    kitchens = _worker["kitchens"]
+    if seed not in kitchens:
+        if len(kitchens) > 256:  # a stochastic scenario's rounds each have their own seed
+            kitchens.clear()
+        kitchens[seed] = Kitchen(_worker["scenario"], seed)
+    rnd = fill_scores(_worker["mined"], _worker["scorer"], PlayedRound(kitchens[seed], steps))
+    return rnd.scores, rnd.rescored
