@@ -76,7 +76,8 @@ def cmd_scenario_show(args) -> int:
     if args.json:
         emit_json({
             "name": sc.name, "ticks": sc.ticks, "objective": sc.objective,
-            "workers": [{"name": w.name, "role": w.role, **w.durations} for w in sc.workers],
+            "workers": [{"name": w.name, "role": w.role, **w.durations, **({"cannot": sorted(w.cannot)} if w.cannot else {})}
+                        for w in sc.workers],
             "recipes": {d: {"tasks": list(r.tasks), "types": r.types,
                             "after": {k: list(v) for k, v in r.after.items() if v}, "reward": r.reward}
                         for d, r in sc.recipes.items()},
@@ -95,7 +96,8 @@ def describe(sc) -> str:
              f"{', handover ' + str(sc.handover) if sc.handover else ''}"
              f"{', at most ' + str(sc.max_open_orders) + ' orders at once' if sc.max_open_orders else ''})",
              "", "Workers (ticks per task type):"]
-    lines += _table(["name", "role", *types], [[w.name, w.role, *(w.durations[t] for t in types)] for w in sc.workers])
+    lines += _table(["name", "role", *types], [[w.name, w.role, *(w.durations.get(t, "never") for t in types)]
+                                              for w in sc.workers])
     lines += ["", "Recipes:"]
     rows = []
     for d, r in sc.recipes.items():

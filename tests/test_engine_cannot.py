@@ -2,6 +2,8 @@
 it, the kitchen's rulebook enforces it, the solver models respect it, and
 everything that asks the kitchen -- the board, the baselines, the expert's
 features, the gym env, simulated trainees, the tips -- follows it unchanged."""
+import json
+
 import numpy as np
 import pytest
 
@@ -186,3 +188,15 @@ def test_the_rule_is_part_of_the_game():
     assert game_hash(no_plating()) != game_hash(load_scenario("burger"))
     with pytest.raises(ExpertError):
         shipped_expert(no_plating())
+
+
+def test_scenario_show_marks_what_a_worker_never_does(tmp_path, capsys):
+    from gui.cli import main
+    path = tmp_path / "no-plating.toml"
+    path.write_text(no_plating().text)
+    assert main(["scenario", "show", str(path)]) == 0
+    alice = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("Alice"))
+    assert alice.split()[-1] == "never"
+    assert main(["scenario", "show", str(path), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert shown["workers"][0]["cannot"] == ["plate"] and "plate" not in shown["workers"][0]
