@@ -50,7 +50,7 @@ def export_report(store, out: Path, trainee: str | None = None, progress=None) -
         from gui.reports.plots import PlotRenderer
         renderer = PlotRenderer()
     try:
-        render = renderer and (lambda f: renderer.render(f.draw, *f.args, width=f.width))
+        render = renderer and (lambda f: renderer.chart(f.draw, *f.args))
         return write_report(store, out, trainee, fmt, render, progress)
     except StoreError as e:
         raise ReportError(str(e)) from None

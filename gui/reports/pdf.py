@@ -131,11 +131,15 @@ class _Page:
         self.y += self.mm(2)
         self.text(s, 13, True, after=2)
 
-    def image(self, img: QImage, width_share: float = 1.0) -> None:
+    def image(self, img, width_share: float = 1.0) -> None:
+        """A QImage, or a plots.Chart painted as vectors."""
         w = self.width * width_share
-        h = w * img.height() / max(1, img.width())
+        h = w * (img.aspect if hasattr(img, "paint") else img.height() / max(1, img.width()))
         self.room(h)
-        self.p.drawImage(QRectF(0, self.y, w, h), img)
+        if hasattr(img, "paint"):
+            img.paint(self.p, QRectF(0, self.y, w, h))
+        else:
+            self.p.drawImage(QRectF(0, self.y, w, h), img)
         self.y += h + self.mm(3)
 
     def table(self, headers: list[str], rows: list[list[str]], widths: list[float], right: set[int] = frozenset(),
@@ -252,7 +256,7 @@ def group_summary(page: _Page, report: GroupReport, images: dict) -> None:
                      _pct(h.first if h and h.first is not None else _mean(pcts[:3])),
                      _pct(h.last if h and h.last is not None else _mean(pcts[-3:])), str(sum(r.tips for r in t.rounds))])
     page.table(["trainee", "condition", "finished", "scenario", "latest", "% subopt. first 3",
-                "% subopt. last 3", "tips"], rows, [2.0, 1.3, 1.0, 1.7, 1.2, 1.5, 1.5, 0.7], right={2, 4, 5, 6, 7})
+                "% subopt. last 3", "tips"], rows, [1.8, 1.3, 0.9, 1.6, 1.1, 1.8, 1.8, 0.6], right={2, 4, 5, 6, 7})
 
 
 def group_mistakes(page: _Page, mistakes: list) -> None:

@@ -11,8 +11,8 @@ from collections import defaultdict
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter, QPicture
 from PySide6.QtWidgets import QApplication
 
 from gui import theme
@@ -155,6 +155,51 @@ class PlotRenderer:
         exporter.parameters()["width"] = width
         return exporter.export(toBytes=True)
 
+    def chart(self, draw, *args) -> "Chart":
+        """The figure as vector drawing for a PDF page, drawn when the page paints it."""
+        return Chart(self, draw, args, self.widget.height() / max(1, self.widget.width()))
+
+    def paint(self, painter, target, draw, args) -> None:
+        """`draw(plot_item, *args)`, then the plot painted into `target` (a QRectF
+        on `painter`'s device) as vectors: no image to compress, crisp in print.
+        On the thread that owns the widget, like `render`."""
+        from pyqtgraph.exporters import ImageExporter
+
+        plot = self.widget.getPlotItem()
+        draw(plot, *args)
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        exporter = ImageExporter(plot)   # for its export mode (how items draw for a device), not its image
+        source = exporter.getSourceRect()
+        # recorded at the widget's own size and resolution, then played scaled: fonts (in points)
+        # would otherwise grow with the PDF's 300 dpi while the lines do not
+        picture = QPicture()
+        recorder = QPainter(picture)
+        exporter.setExportMode(True, {"antialias": True, "background": pg.mkColor("w"), "painter": recorder,
+                                      "resolutionScale": 1.0})
+        try:
+            recorder.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            exporter.getScene().render(recorder, QRectF(0, 0, source.width(), source.height()), source)
+        finally:
+            recorder.end()
+            exporter.setExportMode(False)
+        device = painter.device()
+        k = target.width() / (source.width() * device.logicalDpiX() / picture.logicalDpiX())
+        painter.save()
+        painter.translate(target.topLeft())
+        painter.scale(k, k)
+        painter.drawPicture(0, 0, picture)
+        painter.restore()
+
     def close(self) -> None:
         self.widget.close()
         self.widget.deleteLater()
+
+
+class Chart:
+    """A figure waiting to be painted on a PDF page (gui/reports/pdf.py `_Page.image`)."""
+
+    def __init__(self, renderer: PlotRenderer, draw, args: tuple, aspect: float):
+        self.renderer, self.draw, self.args, self.aspect = renderer, draw, args, aspect
+
+    def paint(self, painter, target) -> None:
+        self.renderer.paint(painter, target, self.draw, self.args)
