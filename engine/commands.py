@@ -142,7 +142,7 @@ def cmd_simulate(args) -> int:
     if args.json:
         emit_json({"value": mean, "std": std, "episodes": args.episodes})
     else:
-        unit = "turns" if sc.objective == "makespan" else "points"
+        unit = sc.unit
         print(f"{sc.name}: {args.policy} policy, {args.episodes} episode(s): {mean:.2f} {unit} (std {std:.2f})")
     return 0
 
@@ -155,7 +155,7 @@ def cmd_solve(args) -> int:
     why = too_large(Kitchen(sc))
     if why:
         raise CommandError(f"{sc.name}: {why}", 1)
-    unit = "turns" if sc.objective == "makespan" else "points"
+    unit = sc.unit
     if sc.stochastic:
         # the limit is the whole command's: a seed that cannot be proven must not hold up the rest
         per_seed = max(2.0, args.time_limit / args.seeds)

@@ -107,7 +107,7 @@ def cmd_train(args) -> int:
         emit_json({"value": result.value, "optimal": _json_number(optimal), "gap": result.gap,
                    "seconds": round(result.seconds, 2), "out": str(out)})
     else:
-        unit = "turns" if sc.objective == "makespan" else "points"
+        unit = sc.unit
         gap = f", gap {result.gap * 100:.2f}% to the optimum {optimal:g}" if result.gap is not None else ""
         print(f"{sc.name}: greedy expert {result.value:g} {unit}{gap}; {result.iterations} iterations "
               f"in {result.seconds:.0f} s; wrote {out} and {out.with_suffix('.json').name}")
@@ -165,7 +165,7 @@ def cmd_evaluate(args) -> int:
     if args.json:
         emit_json({"value": mean, "std": std, "episodes": args.episodes, "optimal": _json_number(optimal)})
         return 0
-    unit = "turns" if sc.objective == "makespan" else "points"
+    unit = sc.unit
     name = args.policy + (" + rollout" if args.rollout else "")
     opt = f"; optimum {optimal:g}" if optimal is not None else ""
     print(f"{sc.name}: {name} policy, {args.episodes} episode(s): {mean:.2f} {unit} (std {std:.2f}){opt}")

@@ -31,7 +31,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from engine.scenario import BUNDLED_DIR, Scenario, ScenarioError, load_scenario
+from engine.scenario import BUNDLED_DIR, Objective, Scenario, ScenarioError, load_scenario
 
 GAME_FORMAT = 1  # bump when the description below changes meaning
 
@@ -44,7 +44,7 @@ def game_description(sc: Scenario) -> dict:
         "wait_cost": float(sc.wait_cost),
         "handover": sc.handover,
         "max_open_orders": sc.max_open_orders,
-        "horizon": sc.ticks if sc.objective == "reward" else None,
+        "horizon": sc.ticks if sc.objective is Objective.REWARD else None,
         "slow_prob": float(sc.slow_prob),
         "workers": [{"role": w.role, "durations": sorted(w.durations.items()),
                      "cannot": sorted(getattr(w, "cannot", ()) or ())} for w in sc.workers],

@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 from engine import scenario_limits as limits
+from engine.objective import Objective
 from engine.scenario_limits import TableReader, one_line, shown
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "resources" / "scenarios"
@@ -36,26 +36,6 @@ class ScenarioError(ValueError):
         self.file, self.place, self.problem = one_line(file, 300), one_line(place, 300), one_line(problem)
         where = f"{self.file}: {self.place}: " if place else f"{self.file}: "
         super().__init__(where + self.problem)
-
-
-class Objective(StrEnum):
-    """What a round is scored by (GAME.md). A `str`, so `objective == "makespan"`
-    and JSON output read as before; the questions that depend on it are asked here."""
-    MAKESPAN = "makespan"   # fewer turns is better
-    REWARD = "reward"       # more points is better
-
-    @property
-    def higher_is_better(self) -> bool:
-        return self is Objective.REWARD
-
-    @property
-    def unit(self) -> str:
-        """The round's value in words: 'turns' or 'points'."""
-        return "turns" if self is Objective.MAKESPAN else "points"
-
-    def unit_of(self, amount: float) -> str:
-        """'turn' or 'turns', 'point' or 'points', as `amount` needs."""
-        return self.unit[:-1] if abs(amount - 1) < 1e-9 else self.unit
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
-from engine.scenario import Objective, Order, Scenario
+from engine.objective import Objective, from_return, to_return  # noqa: F401 (imported from here too)
+from engine.scenario import Order, Scenario
 
 IDLE = -1  # a worker's choice to stay idle this tick
 # The duration table's entry for a task the worker may not take (a scenario's
@@ -394,12 +395,3 @@ def with_choice(decision: Mapping[int, int], worker: int, task: int) -> dict[int
     if holder is not None:
         changed[holder] = old
     return changed
-
-
-def to_return(scenario: Scenario, value: float) -> float:
-    """Value in own units -> a number where higher is always better."""
-    return value if scenario.higher_is_better else -value
-
-
-def from_return(scenario: Scenario, ret: float) -> float:
-    return ret if scenario.higher_is_better else -ret

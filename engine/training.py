@@ -222,7 +222,7 @@ def relative_gap(scenario: Scenario, value: float, optimal: float | None) -> flo
     """How far from the optimum, as a fraction of it (>= 0 unless the optimum is a bound)."""
     if optimal is None:
         return None
-    worse = value - optimal if scenario.objective == "makespan" else optimal - value
+    worse = optimal - value if scenario.higher_is_better else value - optimal
     return worse / max(abs(optimal), 1e-9)
 
 

@@ -114,7 +114,7 @@ def cmd_tips(args) -> int:
               "personalised": f"from {used} round(s) of {args.trainee}" if used else
               f"{who} has no decisions on this scenario yet: the population's tips"}[condition]
     print(f"Tips {who} sees next round ({condition}: {source}):")
-    unit = "turns" if sc.objective == "makespan" else "points"
+    unit = sc.unit
     for i, t in enumerate(tips, 1):
         gain = "" if t.gain is None else f"  (saves {t.gain:.2f} {unit} a round)"
         print(f"  {i}. {t.text}{gain}")
@@ -139,7 +139,7 @@ def cmd_experiment(args) -> int:
     if args.json:
         emit_json({"scenario": sc.key, "fidelity": round(mined.fidelity, 4), **result})
         return 0
-    unit = "turns" if sc.objective == "makespan" else "points"
+    unit = sc.unit
     print(f"{sc.name}: {args.trainees} simulated trainees x {args.rounds} rounds "
           f"(habits: {', '.join(result['habits'])}; suboptimal = worker regret above {result['threshold']:g} {unit})")
     print(experiment_table(result, unit))

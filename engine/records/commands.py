@@ -79,7 +79,7 @@ def cmd_play(args) -> int:
                    "decisions": info.decisions, "total_regret": info.total_regret, "optimum": info.optimum,
                    "finished": info.finished, "db": store.url, "seconds": round(seconds, 3)})
         return 0
-    unit = "turns" if scenario.objective == "makespan" else "points"
+    unit = scenario.unit
     regret = "" if info.total_regret is None else f", total regret {info.total_regret:.2f} {unit}"
     print(f"{info.person}: {scenario.name} (seed {info.seed}) with the {args.policy} policy: "
           f"{info.value:g} {unit}, {info.served} served, {info.decisions} decisions{regret} "

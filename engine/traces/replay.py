@@ -249,6 +249,6 @@ def outcome_still_open(kitchen: Kitchen, s: State) -> bool:
     waiting = [o for o in unserved if any(s.task_end[j] < 0 for j in kitchen.order_tasks[o])]
     if not waiting:
         return False
-    if kitchen.scenario.objective == "makespan":
+    if not kitchen.scenario.higher_is_better:  # makespan
         return all(in_time.values())
     return any(in_time[o] for o in waiting)
