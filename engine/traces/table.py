@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from engine.objective import Objective
+
 OK_VERDICTS = ("best", "good")
 GROUP_BY = ("scenario", "person", "file", "condition")
 
@@ -50,7 +52,7 @@ class _Imported:
     id: int
     person: str
     scenario: str
-    objective: str
+    objective: Objective
     source_file: str
     condition: str
     finished: bool
@@ -109,7 +111,7 @@ def research_table(store, group_by: str = "scenario") -> list[TableRow]:
         cells[(group, number)].append(r)
     rows = []
     for (group, number), items in sorted(cells.items()):
-        units = {"turns" if r.objective == "makespan" else "points" for r in items}
+        units = {Objective(r.objective).unit for r in items}
         values = [r.value for r in items if r.finished and r.value is not None]
         rows.append(TableRow(group, number, len(items), len({r.person for r in items}),
                              sum(r.decisions for r in items), sum(r.scored for r in items),
