@@ -55,7 +55,7 @@ def main() -> int:
     from engine.records.store import open_store
     from gui.reports.data import gather
     from gui.reports.export import export_report
-    from gui.supervisor.replay import ReplayViewer
+    from gui.replay_view import ReplayViewer
 
     out = Path(tempfile.mkdtemp(prefix="kitchen-coach-report-"))
     with open_store(str(db)) as store:

@@ -83,6 +83,10 @@ class MainWindow(QMainWindow):
         self.start_screen.settingsRequested.connect(self.open_settings)
         self.start_screen.supervisorRequested.connect(self.open_supervisor)
         self._desk = None
+        from gui.learning import Learning  # review, retry, the mistake queue and drills (issue 15)
+        self.learning = Learning(self, scorer_factory)
+        self.start_screen.myRoundsRequested.connect(self.learning.my_rounds)
+        self.start_screen.drillRequested.connect(self.learning.drill)
         self.start_screen.scenarioChanged.connect(self._preload_expert)
         self.start_screen.show_status("Opening your records…")
         self._opener = _StoreOpener(self)
@@ -113,6 +117,8 @@ class MainWindow(QMainWindow):
             from gui.summary_screen import SummaryScreen
             self._summary_screen = SummaryScreen()
             self._summary_screen.nextRequested.connect(self._next_round)
+            self._summary_screen.againRequested.connect(lambda: self.start_round(self.trainee, self.scenario_key))
+            self._summary_screen.reviewRequested.connect(lambda: self.learning.open_review(self.session.round_id))
             self._summary_screen.backRequested.connect(self.show_start)
             self.stack.addWidget(self._summary_screen)
         return self._summary_screen
@@ -158,8 +164,9 @@ class MainWindow(QMainWindow):
         self.start_screen.set_unfinished(self.store.unfinished_rounds(person))
         history = self.store.history(person)
         self.start_screen.set_history(history)
+        self.start_screen.set_due(self.learning.due_count(name))
         finished = {r.scenario for r in history if r.finished}
-        self.start_screen.select_scenario(next_in_sequence(finished))
+        self.start_screen.select_scenario(self.scenario_key or next_in_sequence(finished))
 
     def _training_session(self, name: str):
         if name not in self.training_sessions:
@@ -285,9 +292,12 @@ class MainWindow(QMainWindow):
         self.session.completed.connect(
             lambda: self._request_tips(self.trainee, self.session.model.kitchen.scenario, panel))
         self.session.completed.connect(self._request_adherence)
+        rid = self.session.round_id
+        self.session.completed.connect(lambda: self.learning.round_completed(rid))
         if self.session._closed:
             self._request_tips(self.trainee, self.session.model.kitchen.scenario, panel)
             self._request_adherence()
+            self.learning.round_completed(rid)
 
     def _next_round(self) -> None:
         self.start_round(self.trainee, self._next_key())

@@ -57,6 +57,8 @@ class StartScreen(QWidget):
     scenarioChanged = Signal(str)          # scenario key
     settingsRequested = Signal()
     supervisorRequested = Signal()
+    myRoundsRequested = Signal()           # the trainee's rounds, to review (gui/review.py)
+    drillRequested = Signal()              # a drill of the trainee's due mistakes (gui/drill.py)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -139,6 +141,16 @@ class StartScreen(QWidget):
         self.start_button.setMinimumHeight(40)
         self.start_button.clicked.connect(self._start)
         gl.addWidget(self.start_button)
+        learn = QHBoxLayout()
+        self.my_rounds_button = QPushButton("My rounds…")
+        self.my_rounds_button.setToolTip("Review your rounds move by move and retry your mistakes")
+        self.my_rounds_button.clicked.connect(self.myRoundsRequested)
+        self.drill_button = QPushButton("Drill my mistakes")
+        self.drill_button.setToolTip("Your own mistakes and blunders, brought back on a spaced-repetition schedule")
+        self.drill_button.clicked.connect(self.drillRequested)
+        learn.addWidget(self.my_rounds_button)
+        learn.addWidget(self.drill_button)
+        gl.addLayout(learn)
         cols.addWidget(go, 1)
         root.addLayout(cols, 1)
         self.status = QLabel()
@@ -198,6 +210,10 @@ class StartScreen(QWidget):
                                   f"{r.decisions} decision{'s' if r.decisions != 1 else ''} made, "
                                   f"started {r.started_at:%d %b %H:%M}.{more} Carry on where you left off?")
         self.resume_box.show()
+
+    def set_due(self, n: int) -> None:
+        """How many of the trainee's queued mistakes are due for a drill."""
+        self.drill_button.setText(f"Drill my mistakes ({n} due)" if n else "Drill my mistakes")
 
     def set_history(self, rounds: list) -> None:
         """RoundInfo rows of the current trainee, for their record on each scenario."""

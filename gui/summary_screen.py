@@ -1,12 +1,15 @@
 """The round summary: the outcome against the expert and the optimum, the
 decisions by verdict, and the three costliest with a button to replay each on
-a read-only board (your move and the expert's, side by side in time)."""
+a read-only board (your move and the expert's, side by side in time), the
+round's accuracy (engine/accuracy.py), and the ways on: review the round
+move by move (gui/review.py), play it again, the next scenario, the start."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
+from engine.accuracy import round_accuracy
 from gui import theme
 from gui.board import BoardView
 from gui.feedback import VERDICTS, ScoredTick, amount, costliest, describe_decision, feedback_line, verdict_counts
@@ -40,6 +43,7 @@ class ReplayDialog(QDialog):
         group = QButtonGroup(self)
         for b in (self.mine, self.theirs):
             b.setCheckable(True)
+            b.setMinimumWidth(b.fontMetrics().horizontalAdvance(b.text()) + 48)  # the bolder checked text fits
             group.addButton(b)
             row.addWidget(b)
         self.caption = QLabel()
@@ -83,6 +87,8 @@ def _stat_box(title: str) -> tuple[QFrame, QLabel, QLabel]:
 
 class SummaryScreen(QWidget):
     nextRequested = Signal()
+    againRequested = Signal()
+    reviewRequested = Signal()
     backRequested = Signal()
 
     def __init__(self, parent=None):
@@ -103,7 +109,10 @@ class SummaryScreen(QWidget):
         b1, self.you, self.you_note = _stat_box("YOU")
         b2, self.expert, self.expert_note = _stat_box("THE EXPERT (same round)")
         b3, self.optimum, self.optimum_note = _stat_box("THE BEST POSSIBLE")
-        for b in (b1, b2, b3):
+        b4, self.accuracy, self.accuracy_note = _stat_box("ACCURACY")
+        b4.setToolTip("100 when every decision was as good as the expert's; a decision costing "
+                      "the inaccuracy line (1.5 turns) counts 50 (README: Accuracy)")
+        for b in (b1, b2, b3, b4):
             stats.addWidget(b, 1)
         root.addLayout(stats)
 
@@ -166,11 +175,16 @@ class SummaryScreen(QWidget):
         buttons.addStretch(1)
         back = QPushButton("Back to start")
         back.clicked.connect(self.backRequested)
-        self.next_button = QPushButton("Next round")
+        self.review_button = QPushButton("Review this round")
+        self.review_button.setToolTip("Step through every move with its verdict and retry your mistakes")
+        self.review_button.clicked.connect(self.reviewRequested)
+        self.again_button = QPushButton("Play again")
+        self.again_button.clicked.connect(self.againRequested)
+        self.next_button = QPushButton("Next scenario")
         self.next_button.setObjectName("primary")
         self.next_button.clicked.connect(self.nextRequested)
-        buttons.addWidget(back)
-        buttons.addWidget(self.next_button)
+        for b in (back, self.review_button, self.again_button, self.next_button):
+            buttons.addWidget(b)
         root.addLayout(buttons)
         self.replay_buttons: list[QPushButton] = []
 
@@ -184,7 +198,11 @@ class SummaryScreen(QWidget):
         k = session.model.kitchen
         self.title.setText(f"Round over · {k.scenario.name}")
         self.subtitle.setText(f"Trainee: {trainee}")
-        self.next_button.setText(f"Next: {next_name}" if next_name else "Play again")
+        self.next_button.setText(f"Next scenario: {next_name}" if next_name else "Next scenario")
+        self.next_button.setVisible(bool(next_name))
+        self.again_button.setObjectName("" if next_name else "primary")
+        self.again_button.setStyleSheet(self.again_button.styleSheet())  # restyle after the name change
+        self.review_button.setEnabled(session.round_id is not None)
         self.show_adherence([])
         self.refresh()
 
@@ -214,6 +232,10 @@ class SummaryScreen(QWidget):
         self.optimum_note.setText(self._versus(k, value, optimum) if optimum is not None else
                                   ("working it out…" if waiting else
                                    "not known (random orders)" if k.scenario.stochastic else "not known for this scenario"))
+        acc = round_accuracy(k.scenario, [t.regret for t in s.scored])
+        self.accuracy.setText("–" if acc is None else f"{acc:.0f}")
+        self.accuracy_note.setText("of 100, from each decision's regret" if acc is not None else
+                                   ("working it out…" if s.pending_scores else "no scored decisions"))
         counts = verdict_counts(s.scored)
         for v, lab in self.verdict_labels.items():
             lab.setText(f"<b style='font-size:16pt'>{counts.get(v, 0)}</b><br>{v}")

@@ -34,7 +34,7 @@ def _shown(viewer, i):
 
 
 def test_step_forward_back_keys_slider(qtbot, stored):
-    from gui.supervisor.replay import ReplayViewer
+    from gui.replay_view import ReplayViewer
 
     store, rid = stored
     viewer = ReplayViewer(store, rid)
@@ -68,7 +68,7 @@ def test_step_forward_back_keys_slider(qtbot, stored):
 
 
 def test_decision_list_and_graph_follow_the_index(qtbot, stored):
-    from gui.supervisor.replay import ReplayViewer
+    from gui.replay_view import ReplayViewer
 
     store, rid = stored
     viewer = ReplayViewer(store, rid)
@@ -106,7 +106,7 @@ def test_decision_list_and_graph_follow_the_index(qtbot, stored):
 
 
 def test_expert_choice_and_play(qtbot, stored):
-    from gui.supervisor.replay import ReplayViewer
+    from gui.replay_view import ReplayViewer
 
     store, rid = stored
     viewer = ReplayViewer(store, rid)
@@ -130,7 +130,7 @@ def test_every_button_glyph_is_in_the_font(qtbot, stored):
     from PySide6.QtGui import QFontMetrics
     from PySide6.QtWidgets import QPushButton
 
-    from gui.supervisor.replay import ReplayViewer
+    from gui.replay_view import ReplayViewer
 
     store, rid = stored
     viewer = ReplayViewer(store, rid)

@@ -157,7 +157,7 @@ class SupervisorWindow(QMainWindow):
             self.dashboard.set_report(self.report)
 
     def open_replay(self, round_id: int):
-        from gui.supervisor.replay import ReplayViewer
+        from gui.replay_view import ReplayViewer
 
         viewer = ReplayViewer(self.store, round_id)
         info = viewer.record.info

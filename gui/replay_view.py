@@ -2,8 +2,13 @@
 game. One current-tick index drives every view: the read-only board (the
 trainee's own board widget), the list of decisions and the evaluation graph
 (cumulative regret, costly decisions marked). Buttons, the arrow keys, the
-slider, play/pause, a row of the list or a click on the graph all just set
-the index."""
+slider, play/pause, a row of the list, a click on the graph and "next
+mistake" all just set the index.
+
+One widget for both readers: the supervisor's desk (a tab per round) and the
+trainee's own review after a round (`trainee=True`: "Your choice", and a
+"Retry this tick" button on a mistake or a blunder, which only asks;
+gui/review.py restores the position)."""
 from __future__ import annotations
 
 import numpy as np
@@ -21,6 +26,7 @@ from gui.board import BoardView, shown_tick
 PLAY, PAUSE = "▶ Play", "▮▮ Pause"
 
 COSTLY = ("inaccuracy", "mistake", "blunder")
+RETRYABLE = ("mistake", "blunder")
 PLAY_MS = 700
 
 
@@ -30,9 +36,13 @@ def _regret_text(x: float | None) -> str:
 
 class ReplayViewer(QWidget):
     indexChanged = Signal(int)
+    retryRequested = Signal(int)   # tick (trainee's review only)
 
-    def __init__(self, store, round_id: int, parent=None):
+    def __init__(self, store, round_id: int, parent=None, trainee: bool = False):
         super().__init__(parent)
+        from engine.accuracy import record_accuracy
+
+        self.trainee_view = trainee
         self.setObjectName("page")
         self.record = store.load_round(round_id)
         self.kitchen = store.kitchen(round_id)
@@ -47,7 +57,9 @@ class ReplayViewer(QWidget):
         root.setContentsMargins(12, 10, 12, 10)
         root.setSpacing(8)
         outcome = f"{info.value:g} {self.unit}" if info.value is not None else "unfinished"
-        title = QLabel(f"{info.person} · {info.scenario_name} · seed {info.seed} · round {info.id} · {outcome}")
+        self.accuracy = record_accuracy(self.record)
+        accuracy = "" if self.accuracy is None else f" · accuracy {self.accuracy:.0f}"
+        title = QLabel(f"{info.person} · {info.scenario_name} · seed {info.seed} · round {info.id} · {outcome}{accuracy}")
         title.setObjectName("section")
         root.addWidget(title)
 
@@ -56,7 +68,7 @@ class ReplayViewer(QWidget):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         show = QHBoxLayout()
-        self.show_trainee = QPushButton("Trainee's choice")
+        self.show_trainee = QPushButton("Your choice" if trainee else "Trainee's choice")
         self.show_expert = QPushButton("Expert's choice")
         group = QButtonGroup(self)
         for b in (self.show_trainee, self.show_expert):
@@ -80,7 +92,7 @@ class ReplayViewer(QWidget):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(len(self.record.decisions), 5)
-        self.table.setHorizontalHeaderLabels(["tick", "trainee", "expert", "regret", "verdict"])
+        self.table.setHorizontalHeaderLabels(["tick", "you" if trainee else "trainee", "expert", "regret", "verdict"])
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -122,9 +134,15 @@ class ReplayViewer(QWidget):
         self.play_button = QPushButton(PLAY)
         self.next_button = QPushButton("Forward ▶")
         self.last_button = QPushButton("Last ⇥")
+        self.prev_mistake_button = QPushButton("◀ Mistake")
+        self.prev_mistake_button.setToolTip("The previous costly decision (P)")
+        self.next_mistake_button = QPushButton("Next mistake ▶")
+        self.next_mistake_button.setToolTip("The next costly decision: inaccuracy, mistake or blunder (N)")
         for b, slot in ((self.first_button, lambda: self.set_index(0)), (self.prev_button, self.step_back),
                         (self.play_button, self.toggle_play), (self.next_button, self.step_forward),
-                        (self.last_button, lambda: self.set_index(len(self.states) - 1))):
+                        (self.last_button, lambda: self.set_index(len(self.states) - 1)),
+                        (self.prev_mistake_button, self.previous_mistake),
+                        (self.next_mistake_button, self.next_mistake)):
             b.setFocusPolicy(Qt.NoFocus)
             b.clicked.connect(slot)
             bar.addWidget(b)
@@ -137,7 +155,15 @@ class ReplayViewer(QWidget):
         self.position.setMinimumWidth(140)
         bar.addWidget(self.position)
         root.addLayout(bar)
-        hint = QLabel("← → step · Home / End · Space play/pause · click the graph or a decision to jump")
+        self.retry_button = QPushButton("Retry this tick")
+        self.retry_button.setObjectName("primary")
+        self.retry_button.setToolTip("Play this position again with the expert's answer hidden (R)")
+        self.retry_button.setFocusPolicy(Qt.NoFocus)
+        self.retry_button.clicked.connect(lambda: self.retryRequested.emit(self.states[self.index].tick))
+        show.addWidget(self.retry_button)
+        self.retry_button.setVisible(False)
+        hint = QLabel("← → step · N / P next / previous mistake · Home / End · Space play/pause"
+                      + (" · R retry a mistake" if trainee else "") + " · click the graph or a decision to jump")
         hint.setObjectName("muted")
         root.addWidget(hint)
 
@@ -145,7 +171,9 @@ class ReplayViewer(QWidget):
         self.timer.timeout.connect(self._tick_timer)
         self.keys = {Qt.Key_Left: self.step_back, Qt.Key_Right: self.step_forward,
                      Qt.Key_Home: lambda: self.set_index(0),
-                     Qt.Key_End: lambda: self.set_index(len(self.states) - 1), Qt.Key_Space: self.toggle_play}
+                     Qt.Key_End: lambda: self.set_index(len(self.states) - 1), Qt.Key_Space: self.toggle_play,
+                     Qt.Key_N: self.next_mistake, Qt.Key_P: self.previous_mistake,
+                     Qt.Key_R: lambda: self.retry_button.isVisible() and self.retry_button.click()}
         for b in (self.show_trainee, self.show_expert):
             b.toggled.connect(lambda _: self.set_index(self.index, force=True))
         self.set_index(0, force=True)
@@ -225,7 +253,24 @@ class ReplayViewer(QWidget):
         self.first_button.setEnabled(i > 0)
         self.next_button.setEnabled(i < len(self.states) - 1)
         self.last_button.setEnabled(i < len(self.states) - 1)
+        self.next_mistake_button.setEnabled(any(t > state.tick for t in self.mistake_ticks))
+        self.prev_mistake_button.setEnabled(any(t < state.tick for t in self.mistake_ticks))
+        self.retry_button.setVisible(self.trainee_view and d is not None and d.verdict in RETRYABLE)
         self.indexChanged.emit(i)
+
+    @property
+    def mistake_ticks(self) -> list[int]:
+        return [d.tick for d in self.record.decisions if d.verdict in COSTLY and d.tick < len(self.states)]
+
+    def next_mistake(self) -> None:
+        later = [t for t in self.mistake_ticks if t > self.states[self.index].tick]
+        if later:
+            self.set_index(later[0])
+
+    def previous_mistake(self) -> None:
+        earlier = [t for t in self.mistake_ticks if t < self.states[self.index].tick]
+        if earlier:
+            self.set_index(earlier[-1])
 
     def step_forward(self) -> None:
         self.set_index(self.index + 1)
