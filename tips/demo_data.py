@@ -35,6 +35,7 @@ the app also keeps once a round is over).
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -131,10 +132,10 @@ class _Played:
 
 
 def fill_demo(store, scenario: Scenario, settings: DemoSettings, expert, scorer, mined,
-              progress: bool = True, on_round: Callable[[int], None] | None = None) -> DemoResult:
+              progress: bool = True, on_round: Callable[[int, DemoResult], None] | None = None) -> DemoResult:
     """Play, score and store `settings.trainees` x `settings.rounds` rounds
     (module docstring). Raises DemoRefused before storing anything when the
-    names are taken. `on_round(r)` after each round of trainees is stored."""
+    names are taken. `on_round(r, result so far)` after each round of trainees is stored."""
     from engine.progress import progress_bar
     from tips.demo_scoring import RoundScoring
 
@@ -168,8 +169,11 @@ def fill_demo(store, scenario: Scenario, settings: DemoSettings, expert, scorer,
             for p in played:
                 p.seat.history = (p.seat.history + [p.rnd])[-coaching.rounds_looked_at:]
                 _practise(p.seat.trainee)
+            if progress:  # a line a round, above the bar on a terminal, alone in a log of a long run
+                bar.write(f"demo-data: round {r + 1}/{s.rounds} of every trainee stored: {result.rounds} rounds, "
+                          f"{result.decisions} decisions ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
             if on_round is not None:
-                on_round(r)
+                on_round(r, result)
     finally:
         bar.close()
         scoring.close()
