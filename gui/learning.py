@@ -164,10 +164,13 @@ class Learning(QObject):
         dialog.show()
 
     def _person(self):
-        name = self.window.trainee or self.window.start_screen.current_person()
-        if self.store is None or not name:
-            return None
-        return self.store.find_person(name)
+        name = self.window.start_screen.current_person() or self.window.trainee
+        person = self.store.find_person(name) if self.store is not None and name else None
+        if person is None:
+            self.window.start_screen.show_status(
+                f"No rounds yet{' for ' + name if name else ''}: play one, and its mistakes come to the review "
+                "and the drill." if self.store is not None else "Reviews and drills need the records database.")
+        return person
 
     def due_count(self, name: str | None) -> int:
         person = self.store.find_person(name) if self.store is not None and name else None
