@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from engine.policies import random_policy
-from engine.scenario import bundled_names, load_scenario
+from engine.scenario import bundled_names, load_scenario, parse_scenario
 from engine.simulator import IDLE, IllegalDecision, Kitchen
 from gui.round_model import RoundModel
 
@@ -30,13 +30,21 @@ def legal_by_check(kitchen, s, w, j) -> bool:
     return True
 
 
-@pytest.mark.parametrize("name", bundled_names())
+def scenario_named(name):
+    if name == "burger, Alice never plates":  # a worker rule (GAME.md's cannot) too
+        text = load_scenario("burger").text.replace('role = "server"\n', 'role = "server"\ncannot = ["plate"]\n')
+        return parse_scenario(text, "no-plating.toml")
+    return load_scenario(name)
+
+
+@pytest.mark.parametrize("name", bundled_names() + ["burger, Alice never plates"])
 def test_board_kitchen_and_check_agree_on_random_states(name):
-    sc = load_scenario(name)
+    sc = scenario_named(name)
     rng = np.random.default_rng(7)
     kitchen = Kitchen(sc, 3)
     states = random_states(kitchen, rng, 60)
     allowed_seen = refused_seen = 0
+    kinds = set()
     for s in states:
         board = RoundModel(kitchen, s)
         for w in range(kitchen.n_workers):
@@ -49,9 +57,11 @@ def test_board_kitchen_and_check_agree_on_random_states(name):
                     allowed_seen += 1
                 else:
                     refused_seen += 1
+                    kinds.add(refusal.kind)
                     assert refusal.text and refusal.text[0].isupper()
         assert kitchen.has_decision(s) == any(len(kitchen.choices(s, w)) > 1 for w in range(kitchen.n_workers))
     assert allowed_seen and refused_seen
+    assert ("cannot" in kinds) == ("never" in name)
 
 
 def test_tasks_taken_earlier_this_tick_are_refused_in_check_and_choices():
