@@ -72,8 +72,9 @@ def worst_habits(scenario: Scenario) -> list[Habit]:
     fastest = {k: min(able[k]) for k in types}
     for role in dict.fromkeys(w.role for w in scenario.workers):
         w = next(w for w in scenario.workers if w.role == role)
-        k = max((k for k in types if w.can(k)), key=lambda k: (w.ticks(k) / fastest[k], mean[k]))
-        out.append(Habit(role, k))
+        k = max((k for k in types if w.can(k)), key=lambda k: (w.ticks(k) / fastest[k], mean[k]), default=None)
+        if k is not None:  # a worker who may take nothing has no habit
+            out.append(Habit(role, k))
     return out
 
 

@@ -200,3 +200,17 @@ def test_scenario_show_marks_what_a_worker_never_does(tmp_path, capsys):
     assert main(["scenario", "show", str(path), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert shown["workers"][0]["cannot"] == ["plate"] and "plate" not in shown["workers"][0]
+
+
+def test_a_worker_who_may_take_nothing_only_ever_idles():
+    sc = parse_scenario(BURGER.replace(ALICE_PLATES, 'role = "server"\ncannot = ["chop", "cook", "plate"]\n'),
+                        "alice-watches.toml")
+    k = Kitchen(sc)
+    assert k.choices(k.initial_state(), 0) == [IDLE]
+    assert "server" not in [h.role for h in worst_habits(sc) + costly_habits(sc)]
+    assert Vocabulary(sc).features(k, k.initial_state(), 0).any()
+    final = never_plates(k, BASELINES["greedy"], seeds=[0])
+    assert all(w != 0 for w in final.task_worker)
+    best = solve(k)
+    assert best.proven and best.value <= k.value(final)
+    assert all(a.worker != 0 for a in best.schedule)
