@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self.start_screen.myRoundsRequested.connect(self.learning.my_rounds)
         self.start_screen.drillRequested.connect(self.learning.drill)
         self.start_screen.scenarioChanged.connect(self._preload_expert)
+        from gui.study_mode import StudyMode  # "Join a study": consent, a locked condition and sequence
+        self.study_mode = StudyMode(self)
         self.start_screen.show_status("Opening your records…")
         self._opener = _StoreOpener(self)
         self._opener.opened.connect(self._store_opened)
@@ -253,7 +255,7 @@ class MainWindow(QMainWindow):
 
         if self._tips_job is not None:
             self.background.forget(self._tips_job[0])
-        job = self.background.submit(compute_tips, self.store, trainee, scenario, self.settings.condition)
+        job = self.background.submit(compute_tips, self.store, trainee, scenario, self.study_mode.condition())
         self._tips_job = (job, panel)
 
     def _request_adherence(self) -> None:
@@ -277,6 +279,8 @@ class MainWindow(QMainWindow):
             self.session.record_tips(tips)
 
     def _next_key(self) -> str:
+        if self.study_mode.active():
+            return self.study_mode.next_key()
         key = self.scenario_key
         if key in RESEARCH_SEQUENCE and key != RESEARCH_SEQUENCE[-1]:
             return RESEARCH_SEQUENCE[RESEARCH_SEQUENCE.index(key) + 1]

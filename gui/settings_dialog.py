@@ -1,5 +1,10 @@
 """Settings: seconds per tick (or untimed), the experimental condition, and
-where the records database lives."""
+where the records database lives.
+
+The condition belongs to the supervisor: changing it needs the supervisor
+password of the records database in use (engine/records/access.py's gate:
+open while the database has no supervisor), and during a study it is locked
+by the study (gui/study_mode.py)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
@@ -10,8 +15,14 @@ from gui.settings import CONDITIONS, Settings
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, db_in_use: str, db_locked_by: str | None, parent=None):
+    def __init__(self, settings: Settings, db_in_use: str, db_locked_by: str | None, parent=None,
+                 store=None):
+        """`store`: the records whose supervisor may change the condition
+        (default: the parent window's); None: nobody can check a password."""
         super().__init__(parent)
+        self.store = store if store is not None else getattr(parent, "store", None)
+        self._condition = settings.condition
+        study = getattr(parent, "study", None)
         self.setWindowTitle("Kitchen Coach · Settings")
         self.setMinimumWidth(520)
         lay = QVBoxLayout(self)
@@ -40,6 +51,23 @@ class SettingsDialog(QDialog):
             self.condition.addItem(label, key)
         self.condition.setCurrentIndex(list(CONDITIONS).index(settings.condition))
         form.addRow("Experimental condition", self.condition)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.Password)
+        self.password.setPlaceholderText("needed to change the condition")
+        self.password_label = QLabel("Supervisor password")
+        form.addRow(self.password_label, self.password)
+        self.condition_note = QLabel()
+        self.condition_note.setObjectName("muted")
+        self.condition_note.setWordWrap(True)
+        form.addRow("", self.condition_note)
+        if study is not None:
+            self.condition.setEnabled(False)
+            self.condition_note.setText(f"Locked by the study “{study.study.name}” in progress.")
+        elif self.store is not None and not _has_supervisor(self.store):
+            self.condition_note.setText("Only a supervisor should change this. This database has no supervisor "
+                                        "yet (set one up under Supervisor…), so no password is asked.")
+        self.condition.currentIndexChanged.connect(self._condition_changed)
+        self._condition_changed()
 
         self._db_in_use = db_in_use
         self.database = QLineEdit(settings.database)
@@ -59,7 +87,7 @@ class SettingsDialog(QDialog):
             note.setWordWrap(True)
             lay.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self.try_accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
 
@@ -71,7 +99,42 @@ class SettingsDialog(QDialog):
         if path:
             self.database.setText(path)
 
+    def _condition_changed(self, *_) -> None:
+        ask = self.condition.currentData() != self._condition and self._needs_password()
+        self.password_label.setVisible(ask)
+        self.password.setVisible(ask)
+
+    def _needs_password(self) -> bool:
+        return self.store is None or _has_supervisor(self.store)
+
+    def try_accept(self) -> None:
+        """Save, unless the condition changed without the supervisor's password."""
+        if self.condition.currentData() != self._condition and self._needs_password():
+            from engine.records.access import supervisor_gate
+            from engine.records.store import StoreError
+
+            if self.store is None:
+                return self._refuse("The records database is not open, so no supervisor can approve a new "
+                                    "condition.")
+            try:
+                supervisor_gate(self.store, self.password.text(), "changing the condition")
+            except StoreError:
+                self.password.clear()
+                return self._refuse("The supervisor password is wrong: the condition was not changed.")
+        self.accept()
+
+    def _refuse(self, text: str) -> None:
+        self.condition_note.setStyleSheet("color: #a61e1e;")
+        self.condition_note.setText(text)
+        self.password.setFocus()
+
     def result_settings(self) -> Settings:
         return Settings(seconds_per_tick=None if self.use_scenario.isChecked() else float(self.seconds.value()),
                         condition=self.condition.currentData(),
                         database=self.database.text().strip())
+
+
+def _has_supervisor(store) -> bool:
+    from engine.records.models import SUPERVISOR
+
+    return any(p.has_password for p in store.people(SUPERVISOR))

@@ -57,6 +57,7 @@ class StartScreen(QWidget):
     scenarioChanged = Signal(str)          # scenario key
     settingsRequested = Signal()
     supervisorRequested = Signal()
+    studyRequested = Signal()              # "Join a study" (gui/study_join.py)
     myRoundsRequested = Signal()           # the trainee's rounds, to review (gui/review.py)
     drillRequested = Signal()              # a drill of the trainee's due mistakes (gui/drill.py)
 
@@ -77,12 +78,19 @@ class StartScreen(QWidget):
         sub.setObjectName("subtitle")
         titles.addWidget(title)
         titles.addWidget(sub)
+        self.condition = QLabel()  # the tip condition, set by the supervisor or locked by a study
+        self.condition.setObjectName("muted")
+        titles.addWidget(self.condition)
         head.addLayout(titles, 1)
         # the supervisor's door sits beside Settings: out of a trainee's way, behind a password
         self.supervisor_button = QPushButton("Supervisor…")
         self.supervisor_button.setToolTip("The supervisor's desk: trainees' progress, replays, reports, fixed tips "
                                           "(asks for the supervisor's password)")
         self.supervisor_button.clicked.connect(self.supervisorRequested)
+        self.study_button = QPushButton("Join a study…")
+        self.study_button.setToolTip("Take part in a researcher's study with the code you were given")
+        self.study_button.clicked.connect(self.studyRequested)
+        head.addWidget(self.study_button, 0, Qt.AlignTop)
         head.addWidget(self.supervisor_button, 0, Qt.AlignTop)
         settings = QPushButton("Settings…")
         settings.clicked.connect(self.settingsRequested)
@@ -246,6 +254,9 @@ class StartScreen(QWidget):
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)
+
+    def set_condition(self, words: str) -> None:
+        self.condition.setText(f"Tips: {words}")
 
     # -- reactions ---------------------------------------------------------------
     def _add_person(self) -> None:

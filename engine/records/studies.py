@@ -250,6 +250,11 @@ class Studies:
                 row.finished_at = utcnow()
         return pr
 
+    def study_codes(self) -> set[str]:
+        """The codes of everyone who joined a study (their trainees are named by them)."""
+        with self.Session.begin() as s:
+            return set(s.scalars(select(StudyParticipant.code).where(StudyParticipant.person_id.is_not(None))))
+
     def study_person_names(self, study: StudyInfo) -> dict[int, str]:
         """person id -> code, for the participants who joined."""
         return {p.person_id: p.code for p in self.participants(study) if p.person_id is not None}
