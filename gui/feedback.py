@@ -1,7 +1,11 @@
 """Words for a scored decision, without Qt: the feedback line after a tick and
-the rows of the round summary. A costly decision names the worker whose
-choice cost most, what the expert would have had them do, and what it cost:
-"Carol (chef) plated: leaving Carol idle would have saved about 2 turns."."""
+the rows of the round summary. A costly decision names every worker whose
+choice cost something, each with what the expert would have had them do:
+"Tick 8: blunder, about 3 turns. Carol (chef) plated order 2: leaving Carol
+idle would have saved about 2 turns. Bob (sous-chef) stayed idle: having Bob
+chop order 3 would have saved about 1 turn." A decision's comparison is about
+that tick alone; the round's running total is said with "so far"
+(`so_far_line`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -79,20 +83,58 @@ def feedback_line(kitchen: Kitchen, state: State, decision: dict[int, int], scor
     verdict = getattr(score, "verdict", "good")
     shown = state.tick + 1
     if getattr(score, "better_than_expert", False):
-        return f"Tick {shown}: better than the expert, by about {amount(score.regret)} {_unit(kitchen, score.regret)}!"
+        return (f"Tick {shown}: this move was better than the expert's, by about {amount(score.regret)} "
+                f"{_unit(kitchen, score.regret)}!")
     if verdict not in COSTLY:
-        return f"Tick {shown}: {verdict} move." + (" The expert would have done the same." if verdict == "best" else "")
+        if verdict == "best":
+            return f"Tick {shown}: best move. The expert would have done the same."
+        return (f"Tick {shown}: {verdict} move: it differs from the expert's but costs less than "
+                f"{'half a turn' if kitchen.scenario.objective == 'makespan' else 'a few points'}.")
     regret = float(score.regret or 0)
-    w = culprit(kitchen, state, decision, score)
     saved = "saved" if kitchen.scenario.objective == "makespan" else "earned"
     more = "" if kitchen.scenario.objective == "makespan" else " more"
-    if w is None:
+    workers = costly_workers(kitchen, state, decision, score)
+    if not workers:
         return f"Tick {shown}: {verdict}, it cost about {amount(regret)} {_unit(kitchen, regret)}."
     expert = _mapping(score.expert_decision)
-    label = kitchen.workers[w].label
-    return (f"Tick {shown}: {verdict}. {label} {action_words(kitchen, w, decision.get(w, IDLE))}: "
-            f"{alternative_words(kitchen, w, expert.get(w, IDLE))} would have {saved} about "
-            f"{amount(regret)}{more} {_unit(kitchen, regret)}.")
+    per = _per_worker(score)
+    parts = []
+    for w in workers:
+        # each worker's own share where the scorer has one; the whole regret for a lone culprit
+        own = per.get(w, 0.0) if len(workers) > 1 and per.get(w, 0.0) > 1e-9 else regret
+        parts.append(f"{kitchen.workers[w].label} {action_words(kitchen, w, decision.get(w, IDLE))}: "
+                     f"{alternative_words(kitchen, w, expert.get(w, IDLE))} would have {saved} about "
+                     f"{amount(own)}{more} {_unit(kitchen, own)}.")
+    head = f"Tick {shown}: {verdict}" + (f", about {amount(regret)} {_unit(kitchen, regret)} in all." if len(workers) > 1 else ".")
+    return " ".join([head] + parts)
+
+
+def _per_worker(score) -> dict[int, float]:
+    return {int(w): float(r or 0) for w, r in dict(getattr(score, "per_worker", None) or {}).items()
+            if str(w).lstrip("-").isdigit()}
+
+
+def costly_workers(kitchen: Kitchen, state: State, decision: dict[int, int], score) -> list[int]:
+    """Every idle worker whose choice differs from the expert's and cost something
+    on its own (the scorer's per-worker regret), costliest first; the culprit
+    alone when no single change costs anything (the cost is in the combination)."""
+    expert = _mapping(getattr(score, "expert_decision", None))
+    per = _per_worker(score)
+    differing = [w for w in kitchen.idle_workers(state) if decision.get(w, IDLE) != expert.get(w, IDLE)]
+    costly = sorted((w for w in differing if per.get(w, 0.0) > 1e-9), key=lambda w: (-per[w], w))
+    if costly:
+        return costly
+    w = culprit(kitchen, state, decision, score)
+    return [] if w is None else [w]
+
+
+def so_far_line(kitchen: Kitchen, ticks: list["ScoredTick"]) -> str:
+    """The round's running comparison with the expert, said as "so far"."""
+    total = sum(t.regret for t in ticks)
+    if abs(total) < 0.05:
+        return "So far this round you are level with the expert."
+    side = "behind" if total > 0 else "ahead of"
+    return f"So far this round: about {amount(total)} {_unit(kitchen, total)} {side} the expert."
 
 
 def verdict_counts(ticks: list[ScoredTick]) -> dict[str, int]:

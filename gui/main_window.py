@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.setStyleSheet(STYLE_SHEET)
         self.resize(1280, 800)
-        self.setMinimumSize(1180, 720)
+        self.setMinimumSize(1000, 680)  # a 1024x700 laptop screen (issue 15); the board scrolls
         self.cli_db = db
         self.settings_path = settings_path
         self.settings: Settings = load_settings(settings_path)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.records.database import StoreError
 from gui.engine_thread import EngineClient
-from gui.feedback import ScoredTick, feedback_line
+from gui.feedback import ScoredTick, feedback_line, so_far_line
 from gui.round_model import AssignRefused, RoundModel, TickStep
 
 
@@ -107,8 +107,9 @@ class RoundSession(QObject):
         self.scored.append(tick)
         self.scoredTick.emit(tick)
         if step.state.tick == self._latest_tick:
+            k = self.model.kitchen
             self.feedback.emit(getattr(score, "verdict", ""),
-                               feedback_line(self.model.kitchen, step.state, step.decision, score))
+                               f"{feedback_line(k, step.state, step.decision, score)} {so_far_line(k, self.scored)}")
         self._maybe_complete()
 
     def _on_score_failed(self, rid: int, why: str) -> None:

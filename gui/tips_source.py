@@ -39,7 +39,15 @@ def compute_tips(store, person: str | None, scenario, condition: str) -> tuple[l
         mined, scorer = rules_for(scenario, expert), scorer_for(expert)
     tips, _ = next_tips(store, scenario, person, condition, mined, scorer)
     views = [TipView(t.text, list(t.why), t.rule, t.gain) for t in tips]
-    return views, "" if views else "No tips for you yet: play a round and they will appear here."
+    return views, "" if views else _no_tips(store, person)
+
+
+def _no_tips(store, person: str | None) -> str:
+    """Why a trainee has no tips: nothing played yet, or nothing a tip would improve."""
+    who = store.find_person(person) if store is not None and person else None
+    if who is not None and any(r.decisions for r in store.history(who)):
+        return "No tips for you right now: in your rounds so far no tip would have saved you anything. Keep it up."
+    return "No tips for you yet: play a round and they will appear here."
 
 
 def compute_adherence(store, round_id: int | None) -> list:

@@ -70,11 +70,29 @@ def test_timed_round_counts_down_and_leaving_keeps_it_resumable(qtbot, window):
     qtbot.mouseClick(s.add_button, Qt.LeftButton)
     s.select_scenario("taco-demo")           # 6 s per tick, durations shown
     qtbot.mouseClick(s.start_button, Qt.LeftButton)
-    board = window.round_screen.board
+    screen = window.round_screen
+    board = screen.board
     assert board.clock.isVisibleTo(board)
     assert "assemble 1" in board.lanes[0].durations_label.text() and board.lanes[0].durations_label.isVisibleTo(board)
+    # the clock waits for Start (tips first): nothing runs, nothing can be assigned
     first = board.countdown.value()
+    assert not screen.clock.isActive() and not board.isEnabled() and screen.start_button.isVisibleTo(screen)
+    assert "press Start" in board.message.text()
+    qtbot.mouseClick(screen.start_button, Qt.LeftButton)
+    assert board.isEnabled() and not screen.start_button.isVisibleTo(screen)
     qtbot.waitUntil(lambda: board.countdown.value() < first, timeout=3000)
+    # Pause stops the clock and locks the board; Resume carries on from the time left
+    qtbot.mouseClick(screen.pause_button, Qt.LeftButton)
+    paused = board.countdown.value()
+    assert not screen.clock.isActive() and not board.isEnabled() and "Resume" in screen.pause_button.text()
+    qtbot.wait(300)
+    assert board.countdown.value() == paused
+    qtbot.mouseClick(screen.pause_button, Qt.LeftButton)
+    assert screen.clock.isActive() and board.isEnabled()
+    # "Untimed" is a visible choice on the round screen: it stops the clock for the rest of the round
+    assert screen.untimed_box.isVisibleTo(screen) and not screen.untimed_box.isChecked()
+    screen.untimed_box.setChecked(True)
+    assert not screen.clock.isActive() and not board.clock.isVisibleTo(board) and board.isEnabled()
     qtbot.mouseClick(window.round_screen.leave_button, Qt.LeftButton)
     assert window.stack.currentWidget() is s
     assert not window.round_screen.clock.isActive()

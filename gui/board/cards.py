@@ -13,6 +13,9 @@ from gui.board.shapes import draw_task_icon
 TASK_MIME = "application/x-kitchen-coach-task"
 CHIP_HEIGHT = 34
 CARD_WIDTH = 212
+# a busy kitchen (rush: 12 orders, 5 workers) on a 1024x700 screen: smaller cards, so more fit
+COMPACT_CHIP_HEIGHT = 26
+COMPACT_CARD_WIDTH = 172
 
 
 def task_mime(task: int) -> QMimeData:
@@ -45,7 +48,13 @@ class TaskChip(QWidget):
         self.setAttribute(Qt.WA_Hover)
 
     def sizeHint(self):
-        return QSize(self.hint_width, CHIP_HEIGHT)
+        return QSize(self.hint_width, self.height())
+
+    def set_compact(self, on: bool) -> None:
+        self.setFixedHeight(COMPACT_CHIP_HEIGHT if on else CHIP_HEIGHT)
+        self.setMinimumWidth(120 if on else 140)
+        if self.hint_width in (CARD_WIDTH - 2 * theme.PAD, COMPACT_CARD_WIDTH - 12):
+            self.hint_width = (COMPACT_CARD_WIDTH - 12) if on else CARD_WIDTH - 2 * theme.PAD
 
     def show_state(self, state_key: str, detail: str, selected: bool, draggable: bool) -> None:
         if (state_key, detail, selected, draggable) != (self.state_key, self.detail, self.selected, self.draggable):
@@ -63,7 +72,8 @@ class TaskChip(QWidget):
         p.setPen(QPen(edge, 3 if self.selected else 1.2))
         p.setBrush(QColor(theme.STATE_FILL[self.state_key]))
         p.drawRoundedRect(r, 6, 6)
-        icon = QRectF(r.x() + 7, r.center().y() - 10, 20, 20)
+        side = min(20.0, r.height() - 6)
+        icon = QRectF(r.x() + 7, r.center().y() - side / 2, side, side)
         faded = self.state_key in ("waiting", "done")
         draw_task_icon(p, icon, self.task_type, faded=faded)
         text_left = icon.right() + 8
@@ -102,7 +112,7 @@ class TaskChip(QWidget):
         pix.fill(Qt.transparent)
         self.render(pix)
         drag.setPixmap(pix)
-        drag.setHotSpot(QPoint(20, CHIP_HEIGHT // 2))
+        drag.setHotSpot(QPoint(20, self.height() // 2))
         drag.exec(Qt.MoveAction)
 
     def mouseReleaseEvent(self, e):
@@ -131,7 +141,15 @@ class OrderCard(QFrame):
             lay.addWidget(c)
 
     def sizeHint(self):
-        return QSize(CARD_WIDTH, super().sizeHint().height())
+        return QSize(self.width(), super().sizeHint().height())
+
+    def set_compact(self, on: bool) -> None:
+        self.setFixedWidth(COMPACT_CARD_WIDTH if on else CARD_WIDTH)
+        pad = 6 if on else theme.PAD
+        self.layout().setContentsMargins(pad, pad, pad, pad)
+        self.layout().setSpacing(3 if on else 6)
+        for c in self.chips:
+            c.set_compact(on)
 
     def show_status(self, text: str, dim: bool) -> None:
         self.status.setText(text)

@@ -12,6 +12,10 @@ class FlowLayout(QLayout):
         self._items = []
         self._spacing = spacing
 
+    def setSpacing(self, spacing: int) -> None:
+        self._spacing = spacing
+        self.invalidate()
+
     def addItem(self, item):
         self._items.append(item)
 

@@ -1,6 +1,7 @@
 """Worker lanes: who each worker is, what they are doing and for how long.
 A lane is a drop target; it turns a drop into `dropped(task, worker)` and
-leaves the verdict on the drop to whoever listens."""
+leaves the verdict on the drop to whoever listens. Under a dragged task it
+lights up, so the trainee sees where the task will land."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, Signal
@@ -39,7 +40,7 @@ class WorkerLane(QFrame):
 
     def __init__(self, worker: int, name: str, role: str, durations: str | None, parent=None):
         super().__init__(parent)
-        self.worker = worker
+        self.worker, self.name, self.role = worker, name, role
         self.setObjectName("panel")
         self.setAcceptDrops(True)
         self.setFixedHeight(60)
@@ -88,6 +89,17 @@ class WorkerLane(QFrame):
         self.durations_label.setVisible(bool(durations))
         lay.addWidget(self.durations_label)
         self._drop_ok = True
+        self.highlighted = False
+        self._frame: str | None = None
+
+    def set_compact(self, on: bool) -> None:
+        """One line for the name and role, a lower lane: five workers fit a 1024x700 screen."""
+        self.setFixedHeight(44 if on else 60)
+        self.layout().setContentsMargins(theme.PAD, 3 if on else 6, theme.PAD, 3 if on else 6)
+        self.chip.set_compact(on)
+        self.role_label.setVisible(not on)
+        self.name_label.setText(f"{self.name} <span style='font-weight: 400; color: {theme.MUTED}'>· {self.role}</span>"
+                                if on else self.name)
 
     def show_idle(self, can_drop: bool, read_only: bool) -> None:
         self._pending_task = None
@@ -115,6 +127,7 @@ class WorkerLane(QFrame):
         self._set_frame("pending" if pending else "busy")
 
     def _set_frame(self, state_key: str | None) -> None:
+        self._frame = state_key
         if state_key is None:
             self.setStyleSheet("")
             return
@@ -125,6 +138,19 @@ class WorkerLane(QFrame):
     def dragEnterEvent(self, e):
         if task_from_mime(e.mimeData()) is not None and self.acceptDrops():
             e.acceptProposedAction()
+            self.highlight(True)
+
+    def dragLeaveEvent(self, e):
+        self.highlight(False)
+
+    def highlight(self, on: bool) -> None:
+        """The drop-target look under a dragged task, or back to the lane's own frame."""
+        self.highlighted = on
+        if on:
+            self.setStyleSheet(f"QFrame#panel {{ border: 2px solid {theme.ACCENT}; border-left: 6px solid {theme.ACCENT};"
+                               " background: #eef4ff; }")
+        else:
+            self._set_frame(self._frame)
 
     def dragMoveEvent(self, e):
         if task_from_mime(e.mimeData()) is not None:
@@ -136,4 +162,5 @@ class WorkerLane(QFrame):
             e.ignore()
             return
         e.acceptProposedAction()
+        self.highlight(False)
         self.dropped.emit(task, self.worker)

@@ -3,7 +3,10 @@
 picture of a moment (the supervisor's replays); otherwise it emits requests
 (`assignRequested`, `unassignRequested`, `endTickRequested`) and lets the
 round model decide. Keyboard: Tab or arrows select a task, a worker's number
-assigns it, Backspace takes it back, Enter ends the tick."""
+assigns it, Backspace takes back the selected task (or, with none selected,
+the last one assigned), Enter ends the tick. Any task not yet started can be
+dragged: a drop the rules refuse (a task still waiting, say) is answered with
+the round model's reason, and a worker lane lights up under a dragged task."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -70,6 +73,7 @@ class BoardView(QWidget):
         self.state: State | None = None
         self.pending: dict[int, int] = {}
         self.selected: int | None = None
+        self.compact = False
         self.chips: dict[int, TaskChip] = {}
         self.cards: list[OrderCard] = []
         self.lanes: list[WorkerLane] = []
@@ -191,9 +195,19 @@ class BoardView(QWidget):
             lane.undoRequested.connect(self.unassignRequested)
             self.lanes.append(lane)
             self.lanes_box.addWidget(lane, w % rows, w // rows)
+        self.set_compact(kitchen.n_orders > 6 or kitchen.n_workers > 4)
         makespan = kitchen.scenario.objective == "makespan"
         self.score_name.setText("turns so far" if makespan else "score")
         self.set_countdown(None)
+
+    def set_compact(self, on: bool) -> None:
+        """Smaller cards and lanes for a busy kitchen, so it fits a 1024x700 screen."""
+        self.compact = on
+        for card in self.cards:
+            card.set_compact(on)
+        for lane in self.lanes:
+            lane.set_compact(on)
+        self.orders_area.flow.setSpacing(8 if on else theme.SPACING)
 
     def render_state(self, state: State, pending: dict[int, int] | None = None) -> None:
         k = self.kitchen
@@ -212,9 +226,10 @@ class BoardView(QWidget):
             if served >= 0:
                 card.show_status(f"Served at tick {shown_tick(served)} ✓", True)
             elif entered < 0 or entered > t:
-                card.show_status("Arrives later" if at > t else "Queued: the kitchen is full", True)
+                card.show_status("Arrives later" if at > t else
+                                 "Queued: kitchen full" if self.compact else "Queued: the kitchen is full", True)
             else:
-                card.show_status(f"In the kitchen since tick {shown_tick(entered)}", False)
+                card.show_status(f"{'In' if self.compact else 'In the kitchen'} since tick {shown_tick(entered)}", False)
         for j, chip in self.chips.items():
             key = k.task_state(state, j)
             detail = ""
@@ -225,14 +240,14 @@ class BoardView(QWidget):
                 left = state.task_end[j] - t
                 detail = f"{k.workers[state.task_worker[j]].name} · {left} left"
             chip.show_state(key, detail, j == self.selected,
-                            key in ("open", "pending") and not self.read_only and not state.done)
+                            key in ("open", "pending", "waiting") and not self.read_only and not state.done)
         for w, lane in enumerate(self.lanes):
             self._draw_lane(w, lane, state)
         self.orders_area.flow.invalidate()
         self.orders_area.updateGeometry()
         self.end_button.setEnabled(not state.done)
         self.clear_button.setEnabled(bool(self.pending) and not state.done)
-        if not self._message_timer.isActive():
+        if not self._message_timer.isActive() and not getattr(self, "_sticky", False):
             self._hint()
 
     def _draw_lane(self, w: int, lane: WorkerLane, state: State) -> None:
@@ -273,11 +288,20 @@ class BoardView(QWidget):
                                    "background: #ffe3e3; color: #a61e1e; font-weight: 600;")
         self._message_timer.start()
 
-    def inform(self, text: str) -> None:
-        """A passing remark (not an error), for a few seconds."""
+    def inform(self, text: str, sticky: bool = False) -> None:
+        """A remark (not an error), for a few seconds, or until `clear_message` when sticky."""
         self.message.setText(text)
         self.message.setStyleSheet(f"padding: 4px 10px; border-radius: 6px; background: #e7f0ff; color: {theme.INK};")
-        self._message_timer.start()
+        self._sticky = sticky
+        if sticky:
+            self._message_timer.stop()
+        else:
+            self._message_timer.start()
+
+    def clear_message(self) -> None:
+        self._sticky = False
+        self._message_timer.stop()
+        self._hint()
 
     def _hint(self) -> None:
         self.message.setStyleSheet(f"padding: 4px 10px; color: {theme.MUTED};")
@@ -337,8 +361,12 @@ class BoardView(QWidget):
         elif key == Qt.Key_C:
             self.clearRequested.emit()
         elif key in (Qt.Key_Backspace, Qt.Key_Delete):
-            if self.selected is not None:
+            if self.selected is not None and self.selected in self.pending.values():
                 self.unassignRequested.emit(self.selected)
+            elif self.pending:
+                self.unassignRequested.emit(list(self.pending.values())[-1])   # the last one assigned
+            else:
+                self.refuse("Nothing is assigned this tick, so there is nothing to take back.")
         elif Qt.Key_1 <= key <= Qt.Key_9:
             w = key - Qt.Key_1
             if w >= len(self.lanes):
