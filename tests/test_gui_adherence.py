@@ -46,6 +46,8 @@ def test_the_desk_shows_each_shown_tips_adherence(qtbot, tmp_path):
     w = SupervisorWindow(store, "Sam", "correct horse battery")
     qtbot.addWidget(w)
     w.show_trainee("Trainee 01")
+    # the trainee's report and their tips' adherence are read on a background task
+    qtbot.waitUntil(lambda: w.report is not None and w.report.name == "Trainee 01", timeout=30_000)
     table = w.dashboard.tips
     rows = {table.item(r, 2).text(): table.item(r, 3).text() for r in range(table.rowCount())}
     assert rows == {"When no plate task is open, leave Alice (server) idle": "1 of 2",

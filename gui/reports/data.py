@@ -33,7 +33,7 @@ from engine.records.store import StoreError
 from engine.records.views import FINISHED, ROUND_KINDS, RoundFigures, TraineeRef
 from gui.reports.mistakes import Mistake, MistakeCounter
 
-BATCH = 25   # trainees whose full figures are read together
+BATCH = 50   # trainees whose full figures are read together
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from gui.reports.export import ReportError, report_format
 
 
 class ReportJob(QObject):
+    # how the child is started, after the interpreter (tests start a stand-in that pauses mid-report)
+    child = ("-m", "gui.reports.child")
     progress = Signal(int, int, str)
     finished = Signal(dict)
     failed = Signal(str)
@@ -58,7 +60,7 @@ class ReportJob(QObject):
         home = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (home, env.get("PYTHONPATH")) if p)
         self.process = proc = subprocess.Popen(
-            [sys.executable, "-m", "gui.reports.child", str(self.out), self.trainee or ""],
+            [sys.executable, *self.child, str(self.out), self.trainee or ""],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True, env=env)
         watcher = threading.Thread(target=self._kill_on_cancel, args=(state, proc), daemon=True)
         watcher.start()

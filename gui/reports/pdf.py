@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPa
 
 from gui import theme
 from gui.reports import plots
+from gui.reports.bars import BarsChart
 from gui.reports.data import GroupReport, TraineeReport, fmt_value
 
 DPI = 300
@@ -30,6 +31,7 @@ class Figure:
     draw: Callable
     args: tuple
     width: int = 1800     # pixels: 1800 is 250 dpi across the printed width, 1400 about 200
+    chart: object = None  # painted as it is (no plot widget needed): gui/reports/bars.py
 
 
 def trainee_figures(t: TraineeReport, group: bool, scenarios: int = 2) -> list[Figure]:
@@ -42,8 +44,10 @@ def trainee_figures(t: TraineeReport, group: bool, scenarios: int = 2) -> list[F
     for key in t.scenarios(finished_only=True)[:1 if group else scenarios]:
         rows = t.finished(key)
         name = rows[0].scenario_name
-        out.append(Figure((t.name, "suboptimal", key), plots.suboptimal_plot, (rows, t.tips, name),
-                          1400 if group else 1800))
+        if group:
+            out.append(Figure((t.name, "suboptimal", key), None, (), chart=BarsChart(rows, t.tips, name)))
+            continue
+        out.append(Figure((t.name, "suboptimal", key), plots.suboptimal_plot, (rows, t.tips, name)))
         if not group:
             out.append(Figure((t.name, "outcome", key), plots.outcome_plot, (rows, name)))
     return out

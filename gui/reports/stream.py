@@ -80,7 +80,7 @@ def _write_pdf(store, out: Path, report: GroupReport, render: Callable, progress
             images = {}
             for f in trainee_figures(t, group):
                 state.check()
-                images[f.key] = render(f)
+                images[f.key] = f.chart or render(f)
             doc.trainee(t, images, group)
             merge_mistakes(merged, t.mistakes)
             del images, t

@@ -104,9 +104,12 @@ class Dashboard(QWidget):
         self.title.setText(name)
         self.summary.setText(f"{name}'s rounds: {why}")
 
-    def set_report(self, report: TraineeReport) -> None:
+    def set_report(self, report: TraineeReport, adherence: dict | None = None) -> None:
+        """`adherence`: round id -> {tip rule: TipAdherence}, worked out off the GUI
+        thread (gui/supervisor/desk_data.py); rounds missing from it are asked of
+        `self.adherence` here."""
         self.report = report
-        self._adherence_cache: dict[int, dict] = {}
+        self._adherence_cache: dict[int, dict] = dict(adherence or {})
         self.title.setText(report.name)
         latest = report.latest
         bits = [f"condition: {report.condition or 'not set'}", f"rounds: {report.kinds_text()}"]

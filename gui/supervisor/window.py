@@ -151,10 +151,11 @@ class SupervisorWindow(QMainWindow):
         task.finished.connect(self._trainee_loaded)
         task.failed.connect(lambda why: self.dashboard.set_loading(name, f"could not be read: {why}"))
 
-    def _trainee_loaded(self, report) -> None:
+    def _trainee_loaded(self, loaded) -> None:
+        report, adherence = loaded
         if report.trainees:
             self.report = report.trainees[0]
-            self.dashboard.set_report(self.report)
+            self.dashboard.set_report(self.report, adherence)
 
     def open_replay(self, round_id: int):
         from gui.replay_view import ReplayViewer
