@@ -87,3 +87,24 @@ def test_an_empty_queue_offers_nothing_to_drill(qtbot, window):
     dialog = window.learning.dialogs[-1]
     qtbot.addWidget(dialog)
     assert not dialog.start_button.isEnabled() and "queue is empty" in dialog.status.text()
+
+
+def test_the_desk_shows_a_trainees_drills(qtbot, window):
+    from engine.records.models import SUPERVISOR
+    from gui.supervisor.window import SupervisorWindow
+
+    session, tick = play_round_with_a_mistake(qtbot, window)
+    store = window.store
+    store.set_password(store.person("Sam", SUPERVISOR), "a long password")
+    desk = SupervisorWindow(store, "Sam", "a long password")
+    qtbot.addWidget(desk)
+    assert desk.tabs.tabText(desk.tabs.indexOf(desk.drills)) == "Drills"
+    desk.show_trainee("Ann")
+    assert desk.drills.words.text().startswith("1 mistake queued, 1 due now, 0 learnt")
+    item = store.mistake(session.round_id, tick)
+    store.answer_mistake(item.id, store.find_person("Ann"), True, 0.0)
+    desk.show_trainee("Ann")
+    assert "0 due now" in desk.drills.words.text() and "1 answer given (100% right)" in desk.drills.words.text()
+    assert desk.drills.table.rowCount() == 1 and desk.drills.table.item(0, 0).text() == "(no rule)"
+    qtbot.waitUntil(lambda: not desk.loading, timeout=30000)
+    desk.close()

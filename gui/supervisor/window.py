@@ -90,6 +90,10 @@ class SupervisorWindow(QMainWindow):
         self.dashboard.replayRequested.connect(self.open_replay)
         self.tabs.addTab(self.dashboard, "Progress")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        from gui.supervisor.drill_panel import DrillPanel  # the trainee's drills of their own mistakes
+        self.drills = DrillPanel(store)
+        self.tabs.addTab(self.drills, "Drills")
+        self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide, None)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
         split.setSizes([420, 860])
@@ -146,6 +150,7 @@ class SupervisorWindow(QMainWindow):
         """Load the trainee's full report on a background task; picking another
         meanwhile drops this one's answer."""
         self.dashboard.set_loading(name)
+        self.drills.show_person(name)
         self.tabs.setCurrentWidget(self.dashboard)
         task = self.tasks.start(load_trainee, self.store, name, slot="trainee")
         task.finished.connect(self._trainee_loaded)
