@@ -70,7 +70,7 @@ def test_a_database_of_revision_0003_is_upgraded_to_keep_adherence(db_url):  # n
     engine.dispose()
     store = open_store(db_url)
     with store.engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head_revision() == "0004"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head_revision()
     assert store.adherence(1) is None
     store.record_adherence(1, [(0, SERVER_KEY, "Alice", False)])
     assert store.adherence(1) == [(0, SERVER_KEY, "Alice", False)]
