@@ -6,7 +6,7 @@ of the same rule) are served only when ticked."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 
 class DrillDialog(QDialog):
@@ -27,6 +27,7 @@ class DrillDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("section")
         self.status.setWordWrap(True)
+        self.status.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
         lay.addWidget(self.status)
         opts = QHBoxLayout()
         self.fresh = QCheckBox("Also fresh positions of the same rule from other rounds")
@@ -39,6 +40,8 @@ class DrillDialog(QDialog):
         opts.addWidget(self.start_button)
         lay.addLayout(opts)
         self.area = QVBoxLayout()
+        self.placeholder = QWidget()   # holds the room a position takes, before the first and after the last
+        self.area.addWidget(self.placeholder, 1)
         lay.addLayout(self.area, 1)
         bottom = QHBoxLayout()
         self.score = QLabel()
@@ -89,6 +92,7 @@ class DrillDialog(QDialog):
         self.position += 1
         self.next_button.setEnabled(False)
         if self.position >= len(self.items):
+            self.placeholder.show()
             self.status.setText(f"Drill done: {self.right} of {self.answered} right. "
                                 f"{len(self.store.due_mistakes(self.person))} position(s) still due.")
             self.finishedDrill.emit(self.right, self.answered)
@@ -97,6 +101,7 @@ class DrillDialog(QDialog):
         mine = item.person == self.person.name
         self.status.setText(f"Position {self.position + 1} of {len(self.items)} · {item.scenario_name}"
                             + ("" if mine else f" · a fresh position from another round ({item.rule_text})"))
+        self.placeholder.hide()
         self.panel = self.make_panel(item)
         self.panel.answered.connect(lambda ok, regret, item=item: self._answered(item, ok, regret))
         self.area.addWidget(self.panel, 1)

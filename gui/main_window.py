@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
             return
         self.start_screen.set_unfinished(self.store.unfinished_rounds(person))
         history = self.store.history(person)
-        self.start_screen.set_history(history)
+        self.start_screen.set_history(history, self.store.round_accuracies(person))
         self.start_screen.set_due(self.learning.due_count(name))
         finished = {r.scenario for r in history if r.finished}
         self.start_screen.select_scenario(self.scenario_key or next_in_sequence(finished))

@@ -233,7 +233,7 @@ class ReplayViewer(QWidget):
         else:
             shown = dict(d.decision)
             verdict = f" · {d.verdict}, regret {_regret_text(d.regret)} {self.unit}" if d.verdict else ""
-            caption = f"Trainee: {rp.describe(d.named)}{verdict}"
+            caption = f"{'You' if self.trainee_view else 'Trainee'}: {rp.describe(d.named)}{verdict}"
         self.board.render_state(state, shown)
         self.caption.setText(caption)
         self.slider.blockSignals(True)

@@ -59,7 +59,7 @@ class RetryPanel(QWidget):
         lay.setSpacing(8)
         self.question = QLabel(
             f"<b>Tick {shown_tick(s.tick)} again.</b> {position.who} played: {describe_decision(k, position.played)} "
-            f"— a {position.verdict}, about {_units(k, position.regret)} lost. What should the kitchen do now? "
+            f"— {'an' if position.verdict[:1] in 'aeiou' else 'a'} {position.verdict}, about {_units(k, position.regret)} lost. What should the kitchen do now? "
             "Assign the tasks, then check your answer (the expert's answer stays hidden until then).")
         self.question.setWordWrap(True)
         lay.addWidget(self.question)
@@ -84,6 +84,7 @@ class RetryPanel(QWidget):
         group = QButtonGroup(self)
         for b in (self.mine_button, self.expert_button):
             b.setCheckable(True)
+            b.setMinimumWidth(b.fontMetrics().horizontalAdvance(b.text()) + 48)  # the bolder checked text fits
             b.setFocusPolicy(Qt.NoFocus)
             b.setVisible(False)
             group.addButton(b)

@@ -1,7 +1,9 @@
 """A scripted tour of the app for the README: the start screen, a round in
-progress and the round summary, grabbed at 1280x800 on whatever X display this
-process has (the `screenshots` command gives it a fresh Xvfb). Runs against a
-throwaway database, never the trainee's own records.
+progress, the round summary, the review of that round at its first mistake,
+a retry of it (answered with the hint shown) and a drill session, grabbed at
+1280x800 on whatever X display this process has (the `screenshots` command
+gives it a fresh Xvfb). Runs against a throwaway database, never the
+trainee's own records.
 
 Run as `python -m gui.screenshots OUT_DIR` with DISPLAY set."""
 from __future__ import annotations
@@ -11,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 SIZE = (1280, 800)
 PEOPLE = ("Ann Lee", "Ben Ortiz", "Chloe Park")
@@ -66,6 +69,7 @@ def take(out: Path, scenario: str = "burger") -> list[Path]:
     screen, session = window.round_screen, window.session
     model, kitchen = session.model, session.model.kitchen
     _wait(app, lambda: window.engine.expert_ready or window.engine.failure, 120)
+    screen.begin()  # the trainee presses Start
     rng = np.random.default_rng(0)
     for _ in range(2):  # two ticks of a habit the research wanted to break: nobody left idle
         for w, j in greedy_policy(kitchen, model.state, rng).items():
@@ -96,9 +100,56 @@ def take(out: Path, scenario: str = "burger") -> list[Path]:
     _wait(app, lambda: after.tips or not after.empty_text.startswith("Working"), 120)
     window.summary_screen.refresh()
     files.append(_grab(window, out / "summary.png"))
+    files += _learning(app, window, out, session.round_id)
     window.close()
     return files
 
+
+def _learning(app, window, out: Path, round_id: int) -> list[Path]:
+    """review.png, drill.png and retry.png: the learning loop after the round above
+    (the drill before the retry, which answers the mistake and takes it out of the
+    due queue). A round without a mistake retries its first decision instead."""
+    from engine.optimum import decisions_from, solve
+
+    learning, store = window.learning, window.store
+    record = store.load_round(round_id)
+    costly = [d.tick for d in record.decisions if d.verdict in ("mistake", "blunder")]
+    if costly:  # queued after the round, tagged off the GUI thread
+        _wait(app, lambda: (store.mistake(round_id, costly[0]) or SimpleNamespace(rule_text="")).rule_text, 60)
+    learning.open_review(round_id)
+    viewer = learning.review.viewer
+    viewer.next_mistake()
+    files = [_grab(window, out / "review.png")]
+    drill = learning.drill()
+    drill.setFixedSize(*SIZE)
+    drill.move(0, 0)
+    drill.fresh.setChecked(True)
+    if drill.start_button.isEnabled():
+        drill.start()
+        drill.panel.show_hint()
+    files.append(_grab(drill, out / "drill.png"))
+    drill.close()
+    tick = costly[0] if costly else (record.decisions[0].tick if record.decisions else None)
+    if tick is not None:
+        dialog = learning.retry(round_id, tick)
+        panel = dialog.panel
+        dialog.setFixedSize(*SIZE)
+        dialog.move(0, 0)
+        if panel.hint_button.isEnabled():
+            panel.show_hint()
+        p = panel.position
+        sol = solve(p.kitchen, p.state, time_limit=10)
+        best = decisions_from(p.kitchen, p.state, sol.schedule).get(p.state.tick, {}) if sol.proven else {}
+        for w, j in best.items():
+            panel.model.assign(j, w)
+        panel._redraw()
+        panel.check()
+        _wait(app, lambda: panel.result is not None, 60)
+        if panel.result is not None:
+            panel.expert_button.click()
+        files.append(_grab(dialog, out / "retry.png"))
+        dialog.close()
+    return files
 
 if __name__ == "__main__":
     for f in take(Path(sys.argv[1]), *(sys.argv[2:3])):

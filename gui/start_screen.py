@@ -67,6 +67,7 @@ class StartScreen(QWidget):
         self._unfinished: list = []
         self.records_ready = False  # no round starts before the records are open (or known to be unusable)
         self._history: list = []
+        self.accuracies: dict = {}   # round id -> accuracy (engine/accuracy.py)
         root = QVBoxLayout(self)
         root.setContentsMargins(32, 24, 32, 24)
         root.setSpacing(theme.SPACING + 4)
@@ -223,9 +224,10 @@ class StartScreen(QWidget):
         """How many of the trainee's queued mistakes are due for a drill."""
         self.drill_button.setText(f"Drill my mistakes ({n} due)" if n else "Drill my mistakes")
 
-    def set_history(self, rounds: list) -> None:
+    def set_history(self, rounds: list, accuracies: dict | None = None) -> None:
         """RoundInfo rows of the current trainee, for their record on each scenario."""
         self._history = list(rounds)
+        self.accuracies = dict(accuracies or {})
         self.refresh_summary()
 
     def _record_on(self, sc) -> str:
@@ -235,8 +237,10 @@ class StartScreen(QWidget):
         pick = max if sc.higher_is_better else min
         unit = "turns" if sc.objective == "makespan" else "points"
         last, best = done[-1].value, pick(r.value for r in done)
+        acc = [a for a in (self.accuracies.get(r.id) for r in done[-5:]) if a is not None]
+        trend = f" Accuracy, last rounds: {' → '.join(f'{a:.0f}' for a in acc)}." if acc else ""
         return (f"<p><b>Your record:</b> {len(done)} round{'s' if len(done) != 1 else ''}, "
-                f"best {best:g} {unit}, last {last:g} {unit}.</p>")
+                f"best {best:g} {unit}, last {last:g} {unit}.{trend}</p>")
 
     def select_scenario(self, key: str) -> None:
         for i in range(self.scenarios.count()):

@@ -147,7 +147,7 @@ def test_screenshots_print_json(tmp_path):
     r = kc("screenshots", "--out", str(tmp_path / "shots"), "--scenario", "taco-demo", "--json", timeout=600)
     assert r.returncode == 0, r.stderr
     files = last_json(r.stdout)["files"]
-    assert sorted(Path(f).name for f in files) == ["round.png", "start.png", "summary.png"]
+    assert sorted(Path(f).name for f in files) == ["drill.png", "retry.png", "review.png", "round.png", "start.png", "summary.png"]
     assert all(Path(f).is_file() and Path(f).stat().st_size > 1000 for f in files)
 
 

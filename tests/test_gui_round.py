@@ -121,6 +121,8 @@ def test_full_burger_round_through_the_widgets(qtbot, window):
     assert window.stack.currentWidget() is start_screen
     assert start_screen.current_scenario() == "burger"   # "Back to start" keeps the scenario just played
     assert f"1 round, best {fresh.value(s):g} turns" in start_screen.summary.text()
+    assert "Accuracy, last rounds: 100." in start_screen.summary.text()   # every move was the stand-in expert's
+    assert summary.accuracy.text() == "100"
 
 
 def test_costly_moves_give_feedback_and_replays(qtbot, window):
