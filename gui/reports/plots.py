@@ -90,11 +90,11 @@ def suboptimal_plot(plot: pg.PlotItem, rounds: list[RoundRow], tips: list[TipRow
     bars = pg.BarGraphItem(x=x, height=y, width=0.6, brush=pg.mkBrush(BAR_COLOUR), pen=pg.mkPen(None))
     plot.addItem(bars)
     plot.legend.addItem(bars, "% suboptimal")
-    top = max(10.0, float(y.max()) * 1.45)
+    top = max(10.0, float(y.max()) * 1.6)   # headroom: the legend, then the tip marks, above the bars
     numbers = {r.number for r in rows}
     shown = sorted({t.round_number for t in tips} & numbers)
     if shown:
-        plot.plot(shown, [top * 0.82] * len(shown), pen=None, symbol="t", symbolSize=11,
+        plot.plot(shown, [top * 0.76] * len(shown), pen=None, symbol="t", symbolSize=11,
                   symbolBrush=TIP_COLOUR, symbolPen=None, name="tip shown")
     plot.setYRange(0, top, padding=0)
     _integer_ticks(plot, x)

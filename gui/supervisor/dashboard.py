@@ -23,7 +23,9 @@ def _pct(x) -> str:
     return "–" if x is None else f"{x:.1f}"
 
 
-def _table(headers: list[str], stretch: int) -> QTableWidget:
+def _table(headers: list[str], stretch: int | None) -> QTableWidget:
+    """`stretch`: the column that takes the spare width; None: every column fits its
+    contents (the table scrolls sideways on a narrow screen rather than eliding them)."""
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
     t.verticalHeader().setVisible(False)
@@ -31,7 +33,10 @@ def _table(headers: list[str], stretch: int) -> QTableWidget:
     t.setSelectionBehavior(QAbstractItemView.SelectRows)
     t.setSelectionMode(QAbstractItemView.SingleSelection)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.Stretch)
+    if stretch is None:
+        t.horizontalHeader().setStretchLastSection(True)
+    else:
+        t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.Stretch)
     return t
 
 
@@ -69,6 +74,7 @@ class Dashboard(QWidget):
         head.addStretch(1)
         head.addWidget(QLabel("Scenario:"))
         self.scenario = QComboBox()
+        self.scenario.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.scenario.currentIndexChanged.connect(self._draw_outcome)
         head.addWidget(self.scenario)
         root.addLayout(head)
@@ -86,7 +92,7 @@ class Dashboard(QWidget):
         root.addLayout(figs, 3)
         self.tabs = QTabWidget()
         self.rounds = _table(["#", "started (UTC)", "scenario", "outcome", "expert", "optimum", "decided",
-                              "% subopt.", "regret", "tips"], 2)
+                              "% subopt.", "regret", "tips"], None)
         self.rounds.setMinimumHeight(120)
         self.rounds.setToolTip("Double-click a round to replay it")
         self.rounds.cellDoubleClicked.connect(self._replay_row)
@@ -157,8 +163,13 @@ class Dashboard(QWidget):
         key = self.scenario.currentData()
         rows = self.report.finished(key) if key else []
         name = self.scenario.currentText() or None
-        plots.outcome_plot(self.outcome.getPlotItem(), rows, name)
-        plots.suboptimal_plot(self.suboptimal.getPlotItem(), rows, self.report.tips, name)
+        # titles without the scenario (the picker above says it): a long title would widen the
+        # plot past its widget on a small screen
+        plots.outcome_plot(self.outcome.getPlotItem(), rows)
+        plots.suboptimal_plot(self.suboptimal.getPlotItem(), rows, self.report.tips)
+        for w in (self.outcome, self.suboptimal):
+            item = w.getPlotItem()
+            item.setTitle(item.titleLabel.text, color=theme.INK, size="10.5pt")
         headline = self.report.headline(key) if key else None
         text = self.summary.text().split(" · headline")[0]
         if headline is not None and headline.first is not None:

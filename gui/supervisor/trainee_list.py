@@ -13,8 +13,12 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegat
 from gui import theme
 from gui.reports.data import TraineeReport, fmt_value
 
-COLUMNS = ("Trainee", "Condition", "Rounds", "Latest", "% subopt. trend")
+COLUMNS = ("Trainee", "Condition", "Rounds", "Latest", "Trend")
 TREND = 4
+HEADER_TIPS = {1: "the experimental condition of the trainee's latest session",
+               2: "finished rounds (of all rounds played, when some were not finished)",
+               3: "outcome of the latest finished round",
+               TREND: "% suboptimal decisions over the latest finished rounds of one scenario (down is better)"}
 TREND_ROLE = Qt.UserRole + 1
 IMPROVING, WORSENING = "#2f9e44", "#c92a2a"
 PENDING = "…"
@@ -59,6 +63,8 @@ class TraineeModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
             return COLUMNS[section]
+        if orientation == Qt.Horizontal and role == Qt.ToolTipRole:
+            return HEADER_TIPS.get(section)
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -140,7 +146,8 @@ class TraineeList(QTableView):
         # fixed widths: sizing to contents would measure every row of a long list
         h.setSectionResizeMode(QHeaderView.Interactive)
         h.setSectionResizeMode(0, QHeaderView.Stretch)
-        for col, width in ((1, 96), (2, 64), (3, 78), (TREND, 112)):
+        h.setMinimumSectionSize(40)
+        for col, width in ((1, 96), (2, 58), (3, 68), (TREND, 64)):
             self.setColumnWidth(col, width)
         self.selectionModel().selectionChanged.connect(self._selected)
 

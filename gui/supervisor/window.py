@@ -30,7 +30,7 @@ class SupervisorWindow(QMainWindow):
         self.report = None         # the picked trainee's full report
         self.setWindowTitle(f"Kitchen Coach · supervisor's desk · {self.supervisor.name}")
         self.setStyleSheet(STYLE_SHEET)
-        self.resize(1280, 800)
+        self.resize(fit_screen(1280, 800))
 
         page = QWidget()
         page.setObjectName("page")
@@ -76,7 +76,7 @@ class SupervisorWindow(QMainWindow):
         status_row.addWidget(self.cancel_button)
         root.addLayout(status_row)
 
-        split = QSplitter(Qt.Horizontal)
+        split = self.split = QSplitter(Qt.Horizontal)
         split.setChildrenCollapsible(False)   # the list never shrinks to nothing
         self.trainees = TraineeList()
         self.trainees.setMinimumWidth(300)
@@ -96,7 +96,7 @@ class SupervisorWindow(QMainWindow):
         self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide, None)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
-        split.setSizes([420, 860])
+        split.setSizes([460, 820])
         root.addWidget(split, 1)
         self.setCentralWidget(page)
         self._busy(False)
@@ -240,12 +240,31 @@ class SupervisorWindow(QMainWindow):
         self._busy(False)
         self.status.setText(f"The report was not written: {message}")
 
+    def showEvent(self, e):
+        super().showEvent(e)
+        if not getattr(self, "_sized", False):  # the list gets about a third of the width, the progress the rest
+            self._sized = True
+            left = max(400, min(460, int(0.36 * self.width())))
+            self.split.setSizes([left, max(1, self.width() - left)])
+
     def closeEvent(self, e):
         if self.job is not None:
             self.job.cancel()
             self.job.wait()
         self.tasks.shutdown()
         super().closeEvent(e)
+
+
+def fit_screen(width: int, height: int):
+    """(width, height), made smaller where the screen's free area is (1024x700 laptops)."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    free = screen.availableGeometry()
+    return QSize(min(width, free.width()), min(height, free.height()))
 
 
 def open_desk(store, parent=None) -> SupervisorWindow | None:
