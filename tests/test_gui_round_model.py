@@ -79,8 +79,10 @@ def test_feedback_names_worker_expert_move_and_cost(burger):
     s = burger.initial_state()
     chop0, cook0 = task(burger, 0, "chop"), task(burger, 0, "cook")
     line = feedback_line(burger, s, {2: cook0, 1: chop0}, Score("mistake", 2.0, {2: chop0, 1: cook0}, {2: 2.0, 1: 0.5}))
-    assert line == ("Tick 1: mistake. Carol (chef) cooked order 1: having Carol chop order 1 "
-                    "would have saved about 2 turns.")
+    # every worker whose own choice cost something is named, costliest first, each with the expert's alternative
+    assert line == ("Tick 1: mistake, about 2 turns in all. Carol (chef) cooked order 1: having Carol chop order 1 "
+                    "would have saved about 2 turns. Bob (sous-chef) chopped order 1: having Bob cook order 1 "
+                    "would have saved about 0.5 turns.")
     line = feedback_line(burger, s, {2: chop0}, Score("blunder", 3.0, {}, {2: 3.0}))
     assert "Carol (chef) chopped order 1: leaving Carol idle would have saved about 3 turns." in line
     assert feedback_line(burger, s, {}, Score("best", 0.0, {})).startswith("Tick 1: best move")
