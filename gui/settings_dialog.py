@@ -62,7 +62,8 @@ class SettingsDialog(QDialog):
         form.addRow("", self.condition_note)
         if study is not None:
             self.condition.setEnabled(False)
-            self.condition_note.setText(f"Locked by the study “{study.study.name}” in progress.")
+            self.condition_note.setText(f"Locked while the study “{study.study.name}” is under way: the study "
+                                        "sets its participant's tips. This setting applies again after it.")
         elif self.store is not None and not _has_supervisor(self.store):
             self.condition_note.setText("Only a supervisor should change this. This database has no supervisor "
                                         "yet (set one up under Supervisor…), so no password is asked.")
@@ -120,13 +121,14 @@ class SettingsDialog(QDialog):
                 supervisor_gate(self.store, self.password.text(), "changing the condition")
             except StoreError:
                 self.password.clear()
-                return self._refuse("The supervisor password is wrong: the condition was not changed.")
+                return self._refuse("Wrong password: the condition was not changed.")
         self.accept()
 
     def _refuse(self, text: str) -> None:
         self.condition_note.setStyleSheet("color: #a61e1e;")
         self.condition_note.setText(text)
         self.password.setFocus()
+        self.adjustSize()  # room for the message's lines
 
     def result_settings(self) -> Settings:
         return Settings(seconds_per_tick=None if self.use_scenario.isChecked() else float(self.seconds.value()),

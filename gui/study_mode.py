@@ -47,8 +47,9 @@ class StudyRun:
         if self.done():
             return f"Study “{self.study.name}”: you have played all {n} rounds. Thank you for taking part!"
         what = "the last round, without tips" if self.post_test() else f"round {self.place + 1} of {n}"
-        return (f"<b>Study “{self.study.name}”</b> · participant {self.code} · next: {what}, "
-                f"{scenario_name(self.key())}")
+        # no code here: whoever sits down next must not read it off the screen
+        return (f"<b>Study “{self.study.name}”</b> under way · next: {what}, {scenario_name(self.key())}. "
+                "The participant carries on with their code.")
 
 
 class StudyMode(QObject):
@@ -59,7 +60,7 @@ class StudyMode(QObject):
         screen = window.start_screen
         self.banner = StudyBanner()
         screen.layout().insertWidget(1, self.banner)
-        self.banner.carryOnRequested.connect(self.carry_on)
+        self.banner.carryOnRequested.connect(self.join)  # the code again: the seat may have changed hands
         self.banner.leaveRequested.connect(self.leave)
         screen.studyRequested.connect(self.join)
         # after the window's own handlers (connected first): the settings were saved,
@@ -73,10 +74,12 @@ class StudyMode(QObject):
     # -- what the window asks ------------------------------------------------------
     def condition(self) -> str:
         """The tip condition of the round about to be played."""
-        return self.w.study.tip_condition() if self.w.study is not None else self.w.settings.condition
+        return self.w.study.tip_condition() if self.active() else self.w.settings.condition
 
     def active(self) -> bool:
-        return self.w.study is not None
+        """Whether the rounds now played are the study's: a study is under way and
+        its participant is the one playing (someone else at the seat plays as usual)."""
+        return self.w.study is not None and self.w.trainee == self.w.study.code
 
     def next_key(self) -> str:
         return self.w.study.key() or self.w.scenario_key
@@ -102,6 +105,7 @@ class StudyMode(QObject):
         if not self._connected:
             self.w.round_screen.roundOver.connect(self._round_over)  # after the window's summary
             self.w.summary_screen.backRequested.connect(self._back_at_start)
+            self.w.round_screen.leaveRequested.connect(self._back_at_start)
             self._connected = True
         self.carry_on()
 
@@ -128,7 +132,7 @@ class StudyMode(QObject):
 
     def _round_over(self) -> None:
         run = self.w.study
-        if run is None or self.w.trainee != run.code:
+        if not self.active():
             return
         run.place += 1
         # the row's place follows once the round is stored as finished (the session completes it)
@@ -152,8 +156,15 @@ class StudyMode(QObject):
             summary.subtitle.setText(f"Participant {run.code} · study “{run.study.name}”")
 
     def _back_at_start(self) -> None:
-        if self.w.study is not None and self.w.study.done():
+        run = self.w.study
+        if run is not None and run.done():
             self._finish()
+            return
+        if run is not None:
+            # the start screen is the seat's again: Start round plays as whoever is chosen there,
+            # and the participant carries on from the banner
+            self.w.trainee = self.w.start_screen.current_person()
+            self.w._trainee_changed(self.w.trainee or "")
         self.show_condition()
 
     def _finish(self) -> None:
@@ -190,9 +201,10 @@ class StudyMode(QObject):
         screen = self.w.start_screen
         if run is not None:
             self.banner.show_text(run.words(), buttons=True)
+        if self.active():
             screen.set_unfinished([])   # the banner's Carry on resumes the study's own round
-            screen.set_condition(f"Study: {CONDITIONS.get(run.tip_condition(), run.tip_condition())} "
-                                 "(locked by the study)")
+            # participants are not told their arm: the study sets it
+            screen.set_condition(f"set by the study “{run.study.name}” for its participant")
         else:
             screen.set_condition(CONDITIONS.get(self.w.settings.condition, self.w.settings.condition))
 
@@ -201,9 +213,8 @@ class StudyMode(QObject):
         self.show_condition()
 
     def _trainee_changed(self, name: str) -> None:
-        if self.w.study is not None and name and name != self.w.study.code:
-            # someone else at the seat: the study waits, behind its banner's Carry on
-            self.w.trainee = name
+        # someone else chosen at the seat plays as usual; the study waits behind its banner's Carry on
+        self.show_condition()
 
     def _store_ready(self) -> None:
         store = self.w.store

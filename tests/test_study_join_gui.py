@@ -147,7 +147,7 @@ def test_condition_change_needs_the_supervisor_password(qtbot, tmp_path):
     dialog.condition.setCurrentIndex(dialog.condition.findData("mined"))
     assert dialog.password.isVisibleTo(dialog)
     dialog.try_accept()
-    assert dialog.result() == 0 and "wrong" in dialog.condition_note.text()
+    assert dialog.result() == 0 and "Wrong" in dialog.condition_note.text()
     dialog.password.setText("not it at all")
     dialog.try_accept()
     assert dialog.result() == 0
@@ -196,4 +196,34 @@ def test_the_window_saves_a_condition_only_with_the_password(qtbot, tmp_path):
     change("correct horse")
     assert w.settings.condition == "personalised"
     assert w.start_screen.condition.text() == "Tips: Personalised tips"  # the start screen follows
+    w.close()
+
+
+def test_leaving_a_study_round_and_someone_else_playing_keeps_the_study_apart(qtbot, tmp_path):
+    w = open_main_window(qtbot, tmp_path, seconds_per_tick=0)   # the seat's condition: none
+    w.store.person("Ann")
+    w.start_screen.set_people(["Ann"], "Ann")                     # a trainee of the seat
+    (p, _) = _study(w)
+
+    def agree(dialog):
+        dialog.code.setText(p.code)
+        dialog.look_up()
+        dialog.agree()
+    _when_dialog_opens(qtbot, agree)
+    qtbot.mouseClick(w.start_screen.study_button, Qt.LeftButton)
+    round_id = w.session.round_id
+    w.round_screen.leaveRequested.emit()                        # "Leave round"
+    assert w.stack.currentWidget() is w.start_screen
+    banner = w.study_mode.banner
+    assert banner.isVisible() and banner.carry_on_button.isVisible() and "round 1 of 2" in banner.text.text()
+    assert not w.start_screen.resume_box.isVisible()            # the study's round is resumed from the banner
+    # the start screen is the seat's again: someone else chosen there plays with the seat's own condition
+    assert w.trainee == "Ann" and w.study_mode.condition() == "none"
+    assert w.start_screen.condition.text() == "Tips: No tips"
+    assert p.code not in banner.text.text()                     # the next person at the seat cannot read it
+    _when_dialog_opens(qtbot, agree)                            # the participant again, with their code
+    qtbot.mouseClick(banner.carry_on_button, Qt.LeftButton)   # ... and their open round
+    assert w.session.round_id == round_id and w.trainee == p.code and w.study_mode.condition() == "fixed"
+    w.study_mode.show_condition()
+    assert "set by the study" in w.start_screen.condition.text() and "ixed" not in w.start_screen.condition.text()
     w.close()
