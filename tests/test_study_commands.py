@@ -187,3 +187,14 @@ def test_joining_twice_is_carrying_on_and_a_code_is_one_person(tmp_path):
         assert b.participant(q.code).person_id is None
         with pytest.raises(Exception, match="no study has this code"):
             a.join_study("AAAAA-AAAAA")
+
+
+def test_conditions_by_person_for_the_desk(tmp_path):
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    with open_store(url) as store:
+        ann = store.person("Ann")
+        store.start_session(ann, "mined")
+        store.start_session(ann, "fixed")                   # her latest sitting's condition counts
+        _, (p,) = store.create_study("s", ["personalised"], 1, 0, ["burger"])
+        joined = store.join_study(p.code)
+        assert store.conditions_by_person() == {ann.id: "fixed", joined.person_id: "personalised"}

@@ -250,6 +250,17 @@ class Studies:
                 row.finished_at = utcnow()
         return pr
 
+    def conditions_by_person(self) -> dict[int, str]:
+        """person id -> their condition, as the desk and reports show it: a study
+        participant's arm, else the condition of their latest sitting."""
+        with self.Session.begin() as s:
+            out = {pid: cond for pid, cond in s.execute(
+                select(TrainingSession.person_id, TrainingSession.condition)
+                .order_by(TrainingSession.started_at, TrainingSession.id))}
+            out.update(s.execute(select(StudyParticipant.person_id, StudyParticipant.condition)
+                                 .where(StudyParticipant.person_id.is_not(None))).all())
+        return out
+
     def study_codes(self) -> set[str]:
         """The codes of everyone who joined a study (their trainees are named by them)."""
         with self.Session.begin() as s:
