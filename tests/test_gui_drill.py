@@ -106,5 +106,9 @@ def test_the_desk_shows_a_trainees_drills(qtbot, window):
     desk.show_trainee("Ann")
     assert "0 due now" in desk.drills.words.text() and "1 answer given (100% right)" in desk.drills.words.text()
     assert desk.drills.table.rowCount() == 1 and desk.drills.table.item(0, 0).text() == "(no rule)"
+    # and the report says the same (gui/reports: one line per trainee)
+    from gui.reports.data import gather
+
+    assert gather(store, "Ann").trainees[0].drills == desk.drills.words.text()
     qtbot.waitUntil(lambda: not desk.loading, timeout=30000)
     desk.close()

@@ -88,6 +88,16 @@ class DrillSummary:
     def rate(self) -> float | None:
         return self.correct / self.attempts if self.attempts else None
 
+    def words(self) -> str:
+        """One sentence, as the desk and the report say it."""
+        if not self.queued and not self.attempts:
+            return "No mistakes queued for drills yet."
+        rate = "" if self.rate is None else f" ({self.rate:.0%} right)"
+        last = "" if self.last_at is None else f", last on {self.last_at:%d %b %H:%M}"
+        return (f"{self.queued} mistake{'s' if self.queued != 1 else ''} queued, {self.due} due now, "
+                f"{self.learnt} learnt (right twice in a row); {self.attempts} answer"
+                f"{'s' if self.attempts != 1 else ''} given{rate}{last}.")
+
 
 def _ref(item: MistakeItem, person: str, key: str, name: str) -> MistakeRef:
     return MistakeRef(item.id, person, item.round_id, item.tick, item.verdict, item.regret, item.worker,

@@ -110,6 +110,7 @@ class TraineeReport:
     mistakes: list[Mistake] = field(default_factory=list)
     tips: list[TipRow] = field(default_factory=list)
     condition: str = ""
+    drills: str = ""      # Store.drill_summary in words; "" in a light report
 
     @property
     def latest(self) -> RoundRow | None:
@@ -241,7 +242,9 @@ def complete(store, light: Sequence[TraineeReport], counter: MistakeCounter | No
                 scenario = counter.scenario(key, text, r.scenario_hash)
                 bad = [d for d in ds if d.verdict is not None and d.verdict not in ("best", "good")]
                 counter.add(t.name, scenario, r.scenario_hash, r.seed, r.expert_hash, bad, all_decisions=ds)
-        out.append(TraineeReport(t.name, rows, counter.pop(t.name, mistakes), shown, t.condition))
+        person = store.find_person(t.name)   # their drills of their own mistakes (engine/records/drills.py)
+        drills = store.drill_summary(person).words() if person is not None else ""
+        out.append(TraineeReport(t.name, rows, counter.pop(t.name, mistakes), shown, t.condition, drills))
     return out
 
 

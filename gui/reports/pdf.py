@@ -214,6 +214,8 @@ def _trainee_section(page: _Page, t: TraineeReport, images: dict, brief: bool) -
     headline = headline_text(t)
     if headline:
         page.text(headline, 10, colour=theme.MUTED, after=3)
+    if t.drills:
+        page.text(f"Drills of their own mistakes: {t.drills}", 10, colour=theme.MUTED, after=3)
     for key in [k for k in images if k[0] == t.name]:
         page.image(images[key])
     if t.rounds:

@@ -8,17 +8,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWid
                                QWidget)
 
 
-def drill_words(summary) -> str:
-    """One sentence for a trainee's drills, as the desk and the report say it."""
-    if not summary.queued and not summary.attempts:
-        return "No mistakes queued for drills yet."
-    rate = "" if summary.rate is None else f" ({summary.rate:.0%} right)"
-    last = "" if summary.last_at is None else f", last on {summary.last_at:%d %b %H:%M}"
-    return (f"{summary.queued} mistake{'s' if summary.queued != 1 else ''} queued, {summary.due} due now, "
-            f"{summary.learnt} learnt (right twice in a row); {summary.attempts} answer"
-            f"{'s' if summary.attempts != 1 else ''} given{rate}{last}.")
-
-
 class DrillPanel(QWidget):
     def __init__(self, store, parent=None):
         super().__init__(parent)
@@ -49,7 +38,7 @@ class DrillPanel(QWidget):
             self.table.setRowCount(0)
             return
         self.summary = self.store.drill_summary(person)
-        self.words.setText(drill_words(self.summary))
+        self.words.setText(self.summary.words())
         self.table.setRowCount(len(self.summary.by_rule))
         for row, (rule, answers, right) in enumerate(self.summary.by_rule):
             for c, text in enumerate((rule, str(answers), str(right))):
