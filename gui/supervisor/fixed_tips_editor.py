@@ -101,7 +101,8 @@ class FixedTipsEditor(QDialog):
                 by = f" by {f.author}" if f.author else ""
                 note.setText(f"Written{by} on {f.written_at:%d %b %Y %H:%M} UTC.")
             else:
-                note.setText("Empty: trainees see the handcrafted tip." if f.handcrafted else "Empty.")
+                note.setText("Empty: trainees see the handcrafted tip." if f.handcrafted else
+                             "Empty: nothing is shown for this field.")
 
     def save(self) -> None:
         from engine.records.store import StoreError
