@@ -9,6 +9,8 @@ rule list for tags) runs on this object's own background thread, so a
 retry is never queued behind the tips for the next round."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from PySide6.QtCore import QObject, Signal
 
 from engine.records import replay as rp
@@ -22,7 +24,8 @@ class Learning(QObject):
     def __init__(self, window, scorer_factory):
         super().__init__(window)
         self.window = window
-        self.scorer_factory = scorer_factory
+        self._factory = scorer_factory
+        self._scorers: dict = {}              # per scenario, built and used on the background thread only
         self.exact = True                     # exact retry verdicts where the scenario is deterministic
         self.rules = shipped_rules            # scenario -> mined rule list or None (tags and hints)
         self.background = Background(self)
@@ -36,9 +39,17 @@ class Learning(QObject):
     def store(self):
         return self.window.store
 
+    def scorer_factory(self, scenario):
+        """The scorer for non-exact retry verdicts, loaded once per scenario (on the background thread)."""
+        if scenario.content_hash not in self._scorers:
+            self._scorers[scenario.content_hash] = self._factory(scenario)
+        return self._scorers[scenario.content_hash]
+
     # -- after a round --------------------------------------------------------------
     def round_completed(self, round_id: int | None) -> None:
-        """Queue the round's mistakes now (untagged), then tag them off the GUI thread."""
+        """Queue the round's mistakes now (untagged), then tag them off the GUI thread.
+        Also run when a round is reviewed, so rounds stored before the queue existed
+        (or played with `kitchen-coach play`) join it then; both steps are idempotent."""
         if self.store is None or round_id is None:
             return
         from engine.records.database import StoreError
@@ -49,7 +60,9 @@ class Learning(QObject):
             self.window.statusBar().showMessage(f"Your mistakes could not be queued for drills: {e}")
             return
         record = self.store.load_round(round_id)
-        if not any(d.verdict in ("mistake", "blunder") for d in record.decisions) or self.rules is None:
+        untagged = [d for d in record.decisions if d.verdict in ("mistake", "blunder")
+                    and (self.store.mistake(round_id, d.tick) or SimpleNamespace(rule="x")).rule == ""]
+        if not untagged or self.rules is None or round_id in self._tag_jobs.values():
             self.queued.emit(round_id)
             return
         kitchen, states = self.store.kitchen(round_id), self.store.replay(round_id)
@@ -77,6 +90,7 @@ class Learning(QObject):
         from gui.review import ReviewScreen
 
         stack = self.window.stack
+        self.round_completed(round_id)
         if self.review is not None:
             stack.removeWidget(self.review)
             self.review.deleteLater()

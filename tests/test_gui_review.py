@@ -150,3 +150,22 @@ def test_my_rounds_lists_the_round_and_opens_its_review(qtbot, window):
     assert window.stack.currentWidget() is review and review.round_id == session.round_id
     qtbot.mouseClick(review.back_button, Qt.LeftButton)
     assert window.stack.currentWidget() is window.start_screen
+
+
+def test_a_round_stored_elsewhere_joins_the_queue_when_reviewed(qtbot, window):
+    """Rounds played with `kitchen-coach play`, or stored before revision 0006."""
+    from engine.scenario import load_scenario
+    from engine.simulator import Kitchen
+
+    window.learning.rules = None
+    store = window.store
+    person = store.person("Dee")
+    rid = store.start_round(store.start_session(person, "none"), load_scenario("burger"), 0)
+    k = Kitchen(load_scenario("burger"))
+    s = k.initial_state()
+    store.record_decision(rid, s.tick, {}, {"regret": 2.0, "verdict": "mistake", "expert_decision": dispatch_policy(k, s)})
+    store.finish_round(rid)
+    assert store.mistakes(person) == []
+    review = window.learning.open_review(rid)
+    assert [m.tick for m in store.due_mistakes(person)] == [0]
+    assert review.viewer.retry_button.isVisibleTo(review.viewer)     # tick 0 is the mistake

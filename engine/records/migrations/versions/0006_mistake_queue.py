@@ -4,10 +4,10 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-02 01:50:00
 
-Additive: two new tables, empty after the upgrade. Rounds stored before it
-join the queue when their trainee next finishes or reviews a round (the
-queue is filled from the stored decisions' verdicts, engine/records/drills.py),
-so no scoring runs inside the migration.
+Additive: two new tables, empty after the upgrade. A round stored before it
+joins the queue when its trainee opens its review (the queue is filled from
+the stored decisions' verdicts, engine/records/drills.py, and tagged by the
+app), so no scoring runs inside the migration.
 """
 from typing import Sequence, Union
 
