@@ -174,3 +174,26 @@ def test_a_cancelled_report_leaves_no_file(qtbot, store, tmp_path, monkeypatch, 
     assert job.process.poll() is not None
     assert not out.exists() and not part.exists()
     assert answers == [] and w.status.text() == f"Cancelled: {name} was not written."
+
+
+def test_refresh_keeps_the_pick_and_redraws_only_what_changed(qtbot, store, monkeypatch):
+    from gui.supervisor.window import SupervisorWindow
+
+    w = SupervisorWindow(store, "Sam", PASSWORD)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.report is not None and not w.loading, timeout=30_000)
+    w.trainees.selectRow(1)
+    qtbot.waitUntil(lambda: w.report.name == "Bo", timeout=30_000)
+    drawn = []
+    real = w.dashboard.set_report
+    monkeypatch.setattr(w.dashboard, "set_report", lambda *a: (drawn.append(a[0].name), real(*a)))
+    w.refresh()
+    qtbot.waitUntil(lambda: not w.loading and w.tasks.current("trainee") is None, timeout=30_000)
+    assert w.trainees.current() == "Bo" and drawn == []          # nothing new: nothing redrawn
+    bo = store.start_session(store.person("Bo"), condition="fixed")
+    play(store, bo, load_scenario("burger"), 402)
+    w.refresh()
+    qtbot.waitUntil(lambda: drawn == ["Bo"], timeout=30_000)      # a new round: Bo's page again
+    assert w.trainees.current() == "Bo" and w.report.rounds_text() == "3"
+    assert w.trainees.model_.index(1, 2).data() == "3"

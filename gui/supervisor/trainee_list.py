@@ -32,14 +32,23 @@ class TraineeModel(QAbstractTableModel):
         self.reports: dict[str, TraineeReport] = {}
         self._rows: dict[str, int] = {}
 
-    def set_names(self, refs) -> None:
-        """The trainees to list (TraineeRef), in order; figures already known are kept."""
+    def set_names(self, refs) -> bool:
+        """The trainees to list (TraineeRef), in order; figures already known are
+        kept. Returns whether the rows changed (the same trainees again, as on
+        most Refreshes, keep the rows and the selection)."""
+        names = [r.name for r in refs]
+        if names == self.names:
+            self.conditions = {r.name: r.condition for r in refs}
+            if names:
+                self.dataChanged.emit(self.index(0, 1), self.index(len(names) - 1, 1))
+            return False
         self.beginResetModel()
         self.names = [r.name for r in refs]
         self.conditions = {r.name: r.condition for r in refs}
         self._rows = {n: i for i, n in enumerate(self.names)}
         self.reports = {n: t for n, t in self.reports.items() if n in self._rows}
         self.endResetModel()
+        return True
 
     def set_reports(self, reports: list[TraineeReport]) -> None:
         """Figures for some of the listed trainees (light reports)."""
@@ -151,12 +160,15 @@ class TraineeList(QTableView):
             self.setColumnWidth(col, width)
         self.selectionModel().selectionChanged.connect(self._selected)
 
-    def set_names(self, refs) -> None:
+    def set_names(self, refs) -> bool:
+        """Returns whether the list changed (and so the selection was set again)."""
         current = self.current()
-        self.model_.set_names(refs)
+        if not self.model_.set_names(refs):
+            return False
         names = self.model_.names
         if names:
             self.selectRow(names.index(current) if current in names else 0)
+        return True
 
     def set_reports(self, reports: list[TraineeReport]) -> None:
         self.model_.set_reports(reports)

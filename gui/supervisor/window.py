@@ -117,7 +117,8 @@ class SupervisorWindow(QMainWindow):
     def _list_part(self, part) -> None:
         what, items = part
         if what == "names":
-            self.trainees.set_names(items)
+            if not self.trainees.set_names(items) and self.trainees.current():
+                self._load_trainee(self.trainees.current())   # same list: only the picked one's report again
             self._enable_exports()
         else:
             self.trainees.set_reports(items)
@@ -150,15 +151,23 @@ class SupervisorWindow(QMainWindow):
         """Load the trainee's full report on a background task; picking another
         meanwhile drops this one's answer."""
         self.dashboard.set_loading(name)
+        self._shown = None   # the dashboard says "loading": whatever arrives is drawn
         self.drills.show_person(name)
         self.tabs.setCurrentWidget(self.dashboard)
+        self._load_trainee(name)
+
+    def _load_trainee(self, name: str) -> None:
         task = self.tasks.start(load_trainee, self.store, name, slot="trainee")
         task.finished.connect(self._trainee_loaded)
         task.failed.connect(lambda why: self.dashboard.set_loading(name, f"could not be read: {why}"))
 
     def _trainee_loaded(self, loaded) -> None:
         report, adherence = loaded
-        if report.trainees:
+        if not report.trainees:
+            return
+        fresh = (report.trainees[0], adherence)
+        if fresh != getattr(self, "_shown", None) or self.dashboard.report is None:   # unchanged: no redraw
+            self._shown = fresh
             self.report = report.trainees[0]
             self.dashboard.set_report(self.report, adherence)
 
