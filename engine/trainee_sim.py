@@ -179,7 +179,7 @@ class HabitTrainee:
         if not self.model.learn:
             return
         chosen = kitchen.tasks[choice].type if choice != IDLE else None
-        tempting = {kitchen.tasks[j].type for j in kitchen.open_tasks(state) if j not in taken} - {chosen}
+        tempting = {kitchen.tasks[j].type for j in kitchen.for_worker(w, kitchen.open_tasks(state), taken)} - {chosen}
         role = kitchen.workers[w].role
         for (u, k), b in list(self._bias.items()):
             if k in tempting and b > 0 and kitchen.workers[u].role == role:
