@@ -169,3 +169,35 @@ def test_a_round_stored_elsewhere_joins_the_queue_when_reviewed(qtbot, window):
     review = window.learning.open_review(rid)
     assert [m.tick for m in store.due_mistakes(person)] == [0]
     assert review.viewer.retry_button.isVisibleTo(review.viewer)     # tick 0 is the mistake
+
+
+def test_the_judge_is_exact_where_it_can_be_and_the_scorer_elsewhere():
+    from engine.scenario import load_scenario
+    from engine.simulator import Kitchen
+    from gui.retry_judge import hint_of
+    from tests.gui_helpers import FakeScorer
+
+    k = Kitchen(load_scenario("taco-demo"))
+    s = k.initial_state()
+    expert = dispatch_policy(k, s)
+    best = optimal_decision(k, s)
+    exact = judge_retry(k, s, best, expert)
+    assert exact.exact and exact.correct and exact.regret == 0 and exact.mine_value == 4
+    idle = judge_retry(k, s, {}, expert)
+    assert idle.exact and not idle.correct and idle.regret >= 1 and idle.mine_value == 4 + idle.regret
+    # not exact (asked so, or a stochastic round): the scorer's regret, against the same "good" line
+    by_scorer = judge_retry(k, s, expert, expert, FakeScorer, exact=False)
+    assert not by_scorer.exact and by_scorer.correct and by_scorer.regret == 0
+    noisy = Kitchen(load_scenario("dinner-service"), 3)
+    s = noisy.initial_state()
+    while not noisy.has_decision(s):
+        s, _ = noisy.step(s, {})
+    got = judge_retry(noisy, s, {}, dispatch_policy(noisy, s), FakeScorer)
+    from engine.scoring import Thresholds
+
+    assert not got.exact and got.correct == (got.regret < Thresholds.for_scenario(noisy.scenario).good)
+    with pytest.raises(ValueError):
+        judge_retry(noisy, s, {}, {}, None)
+    assert hint_of("When no plate task is open, leave Alice (server) idle") == \
+        "When no plate task is open: what does that call for?"
+    assert hint_of("") == ""
