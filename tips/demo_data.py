@@ -72,7 +72,7 @@ class DemoSettings:
 @dataclass
 class DemoResult:
     trainees: int = 0
-    rounds: int = 0
+    rounds: int = 0          # rounds stored, every trainee's (trainees x rounds each)
     decisions: int = 0
     seconds: float = 0.0
     conditions: dict[str, int] = field(default_factory=dict)  # condition -> trainees

@@ -23,6 +23,27 @@ from tips.gains import PlayedRound, cell_stats
 from tips.mining import MinedRules
 
 
+class ScoreMemo:
+    """The scorer's answers kept: a score is a pure function of the
+    scenario, the seed (stochastic scenarios only), the state and the
+    decision, and on a deterministic kitchen many trainees meet the same
+    positions (every round starts from one state), as a trace import finds
+    (engine/traces/importer.py `_score`). Bounded: cleared when full."""
+
+    def __init__(self, scorer, most: int = 50_000):
+        self.scorer, self.most = scorer, most
+        self.kept: dict = {}
+
+    def score(self, kitchen: Kitchen, state, decision: dict[int, int]):
+        key = (kitchen.seed if kitchen.scenario.stochastic else None, state, tuple(sorted(decision.items())))
+        got = self.kept.get(key)
+        if got is None:
+            if len(self.kept) >= self.most:
+                self.kept.clear()
+            got = self.kept[key] = self.scorer.score(kitchen, state, decision)
+        return got
+
+
 def fill_scores(mined: MinedRules, scorer, rnd: PlayedRound) -> PlayedRound:
     """The round's move scores and re-scores, as the coach will ask for them."""
     rnd.score(scorer)
@@ -35,7 +56,7 @@ class RoundScoring:
     calling `done(n)` as rounds finish; one process, or a pool of `workers`."""
 
     def __init__(self, scenario: Scenario, mined: MinedRules, scorer, workers: int = 1):
-        self.mined, self.scorer = mined, scorer
+        self.mined, self.scorer = mined, ScoreMemo(scorer)
         self.pool = None
         if workers > 1:
             import multiprocessing
@@ -77,7 +98,7 @@ def _start_worker(key: str, text: str) -> None:
     torch.set_num_threads(1)  # one core per process: the processes are the parallelism
     scenario = parse_scenario(text, key)
     expert, scorer = default_scorer(scenario)
-    _worker.update(scenario=scenario, mined=rules_for(scenario, expert), scorer=scorer, kitchens={})
+    _worker.update(scenario=scenario, mined=rules_for(scenario, expert), scorer=ScoreMemo(scorer), kitchens={})
 
 
 def _score_round(job) -> tuple[list, dict]:
