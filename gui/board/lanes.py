@@ -98,6 +98,7 @@ class WorkerLane(QFrame):
         self.layout().setContentsMargins(theme.PAD, 3 if on else 6, theme.PAD, 3 if on else 6)
         self.chip.set_compact(on)
         self.role_label.setVisible(not on)
+        self.name_label.setStyleSheet(f"font-weight: 600; font-size: {10 if on else 11}pt;")
         self.name_label.setText(f"{self.name} <span style='font-weight: 400; color: {theme.MUTED}'>· {self.role}</span>"
                                 if on else self.name)
 
