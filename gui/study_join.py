@@ -136,6 +136,9 @@ class JoinStudyDialog(QDialog):
             self.code_error.setText("No study has this code. Check it with the researcher (letters and digits, "
                                     "no O, I, L or U).")
             return
+        if found.dropped_at is not None:
+            self.code_error.setText("This code left the study. Ask the researcher if you want to take part again.")
+            return
         self.code_error.setText("")
         self._found = found
         study = found.study

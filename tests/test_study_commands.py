@@ -187,6 +187,9 @@ def test_joining_twice_is_carrying_on_and_a_code_is_one_person(tmp_path):
         assert b.participant(q.code).person_id is None
         with pytest.raises(Exception, match="no study has this code"):
             a.join_study("AAAAA-AAAAA")
+        a.drop_out(one)
+        with pytest.raises(Exception, match="left the study"):
+            b.join_study(p.code)
 
 
 def test_conditions_by_person_for_the_desk(tmp_path):

@@ -76,13 +76,18 @@ def test_a_wrong_code_is_refused_without_writing(qtbot, tmp_path):
     from gui.study_join import JoinStudyDialog
 
     w = open_main_window(qtbot, tmp_path, seconds_per_tick=0)
-    _study(w)
+    people = _study(w)
     dialog = JoinStudyDialog(w.store, w)
     qtbot.addWidget(dialog)
     dialog.code.setText("ZZZZZ-ZZZZZ")
     dialog.look_up()
     assert dialog.pages.currentIndex() == 0 and "No study has this code" in dialog.code_error.text()
     assert _count(w.store, Person) == 0
+    gone = w.store.join_study(people[1].code)                    # someone who later left the study
+    w.store.drop_out(gone)
+    dialog.code.setText(people[1].code)
+    dialog.look_up()
+    assert dialog.pages.currentIndex() == 0 and "left the study" in dialog.code_error.text()
     w.close()
 
 

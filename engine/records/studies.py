@@ -187,6 +187,8 @@ class Studies:
         found = self.participant(code)
         if found is None:
             raise StoreError("no study has this code: check it with the researcher")
+        if found.dropped_at is not None:
+            raise StoreError("this code left the study: ask the researcher for a new one")
         person = self.person(found.code)
         with self.Session.begin() as s:
             s.execute(update(StudyParticipant)
