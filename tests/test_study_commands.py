@@ -130,13 +130,15 @@ def test_new_status_export_with_json(tmp_path, capsys, isolated):  # noqa: F811
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, isolated):  # noqa: F811
     path = tmp_path / "s.db"
     db = f"sqlite:///{path}"
-    for argv, words in (
-            (["--conditions", "none,tipsy"], "unknown condition 'tipsy'"),
-            (["--conditions", "none,none"], "twice"),
-            (["--conditions", "none", "--sequence", "burger,no-such-kitchen"], "no-such-kitchen"),
-            (["--conditions", "none", "--consent", str(tmp_path / "missing.txt")], "consent"),
-            (["--conditions", "none", "--participants", "0"], "at least 1")):
-        argv = ["study", "new", "x", "--seed", "1", "--db", db, *argv]
+    for name, argv, words in (
+            ("x", ["--conditions", "none,tipsy"], "unknown condition 'tipsy'"),
+            ("x", ["--conditions", "none,none"], "twice"),
+            ("x", ["--conditions", "none", "--sequence", "burger,no-such-kitchen"], "no-such-kitchen"),
+            ("x", ["--conditions", "none", "--consent", str(tmp_path / "missing.txt")], "consent"),
+            ("x", ["--conditions", "none", "--participants", "0"], "1 to 10000 participants"),
+            ("x", ["--conditions", "none", "--participants", "10001"], "1 to 10000 participants"),
+            ("x" * 201, ["--conditions", "none"], "1 to 200 characters")):
+        argv = ["study", "new", name, "--seed", "1", "--db", db, *argv]
         if "--participants" not in argv:
             argv += ["--participants", "4"]
         code, out, err = run(argv, capsys)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from engine.cli_support import CommandError, emit_json, open_records, positive_int, seed, supervisor_password
+from engine.cli_support import CommandError, emit_json, open_records, seed, supervisor_password, whole_number
+from engine.records.studies import MAX_PARTICIPANTS, NAME_LENGTH
 
 # the tip conditions (tips/conditions.py knows what each shows; the engine may not import it)
 CONDITIONS = ("none", "fixed", "mined", "personalised")
@@ -29,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     n.add_argument("name")
     n.add_argument("--conditions", required=True, metavar="A,B,...",
                    help=f"the arms, from: {', '.join(CONDITIONS)}")
-    n.add_argument("--participants", type=positive_int, required=True, metavar="N")
+    n.add_argument("--participants", type=whole_number(1, MAX_PARTICIPANTS, f"1 to {MAX_PARTICIPANTS} participants"),
+                   required=True, metavar="N")
     n.add_argument("--seed", type=seed, required=True, help="seed of the balanced allocation list")
     n.add_argument("--sequence", metavar="A,B,...",
                    help=f"scenarios every participant plays, in order (default: {','.join(DEFAULT_SEQUENCE)})")
@@ -96,6 +98,8 @@ def _study(store, name: str):
 def cmd_new(args) -> int:
     from engine.records.database import StoreError
 
+    if not args.name.strip() or len(args.name.strip()) > NAME_LENGTH:
+        raise CommandError(f"a study needs a name of 1 to {NAME_LENGTH} characters")
     conditions = _names(args.conditions, "--conditions")
     unknown = [c for c in conditions if c not in CONDITIONS]
     if unknown:
