@@ -232,7 +232,8 @@ class ReplayViewer(QWidget):
             caption = f"Expert: {rp.describe(d.expert_decision)}"
         else:
             shown = dict(d.decision)
-            verdict = f" · {d.verdict}, regret {_regret_text(d.regret)} {self.unit}" if d.verdict else ""
+            unit = self.unit[:-1] if _regret_text(d.regret) == "1" else self.unit
+            verdict = f" · {d.verdict}, regret {_regret_text(d.regret)} {unit}" if d.verdict else ""
             caption = f"{'You' if self.trainee_view else 'Trainee'}: {rp.describe(d.named)}{verdict}"
         self.board.render_state(state, shown)
         self.caption.setText(caption)

@@ -58,6 +58,7 @@ class WorkerLane(QFrame):
         who.addWidget(self.name_label)
         who.addWidget(self.role_label)
         box = QWidget()
+        self.who_box = box
         box.setMinimumWidth(110)
         box.setMaximumWidth(200)
         box.setLayout(who)
@@ -97,8 +98,12 @@ class WorkerLane(QFrame):
         self.setFixedHeight(44 if on else 60)
         self.layout().setContentsMargins(theme.PAD, 3 if on else 6, theme.PAD, 3 if on else 6)
         self.chip.set_compact(on)
+        self.chip.setMinimumWidth(80 if on else 130)   # the chip elides its detail before the name is clipped
         self.role_label.setVisible(not on)
         self.name_label.setStyleSheet(f"font-weight: 600; font-size: {10 if on else 11}pt;")
+        # the whole "name · role" line, never clipped: the task chip gives way instead
+        wide = int(self.name_label.fontMetrics().horizontalAdvance(f"{self.name} · {self.role}") * 1.1) + 8
+        self.who_box.setMinimumWidth(max(110, wide) if on else 110)
         self.name_label.setText(f"{self.name} <span style='font-weight: 400; color: {theme.MUTED}'>· {self.role}</span>"
                                 if on else self.name)
 

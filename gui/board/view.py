@@ -141,6 +141,7 @@ class BoardView(QWidget):
         scroll.setWidget(self.orders_area)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setMinimumHeight(196)
+        self.orders_scroll = scroll
         scroll.viewport().setAutoFillBackground(False)
         self.orders_area.setAutoFillBackground(False)
         self.orders_area.setObjectName("ordersArea")
@@ -158,6 +159,7 @@ class BoardView(QWidget):
         self.message.setMinimumHeight(30)
         self.message.setStyleSheet("padding: 4px 10px; border-radius: 6px;")
         root.addWidget(self.message)
+        self.message.setVisible(not read_only)   # a replay has no hints or refusals to show
         self._message_timer = QTimer(self, singleShot=True, interval=4000)
         self._message_timer.timeout.connect(self._hint)
 
@@ -208,6 +210,7 @@ class BoardView(QWidget):
         for lane in self.lanes:
             lane.set_compact(on)
         self.orders_area.flow.setSpacing(8 if on else theme.SPACING)
+        self.orders_scroll.setMinimumHeight(130 if on else 196)
 
     def render_state(self, state: State, pending: dict[int, int] | None = None) -> None:
         k = self.kitchen
