@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
             self._summary_screen.nextRequested.connect(self._next_round)
             self._summary_screen.againRequested.connect(lambda: self.start_round(self.trainee, self.scenario_key))
             self._summary_screen.reviewRequested.connect(lambda: self.learning.open_review(self.session.round_id))
+            self._summary_screen.retryRequested.connect(lambda tick: self.learning.retry(self.session.round_id, tick))
             self._summary_screen.backRequested.connect(self.show_start)
             self.stack.addWidget(self._summary_screen)
         return self._summary_screen

@@ -89,6 +89,7 @@ class SummaryScreen(QWidget):
     nextRequested = Signal()
     againRequested = Signal()
     reviewRequested = Signal()
+    retryRequested = Signal(int)      # tick of a mistake or blunder, to decide again (gui/retry.py)
     backRequested = Signal()
 
     def __init__(self, parent=None):
@@ -264,6 +265,7 @@ class SummaryScreen(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self.replay_buttons = []
+        self.retry_buttons: list[QPushButton] = []
         if not ticks:
             if self.session.scored:
                 words = "No costly decisions: every move was as good as the expert's."
@@ -283,3 +285,9 @@ class SummaryScreen(QWidget):
             self.replay_buttons.append(button)
             self.costly_rows.addWidget(text, row, 0)
             self.costly_rows.addWidget(button, row, 1, Qt.AlignTop)
+            if t.verdict in ("mistake", "blunder") and self.session.round_id is not None:
+                retry = QPushButton("Retry")
+                retry.setToolTip("Decide this tick again, with the expert's answer hidden")
+                retry.clicked.connect(lambda _=False, tick=t.tick: self.retryRequested.emit(tick))
+                self.retry_buttons.append(retry)
+                self.costly_rows.addWidget(retry, row, 2, Qt.AlignTop)

@@ -120,6 +120,14 @@ def test_review_next_mistake_retry_right_leaves_the_due_queue(qtbot, window):
 def test_a_wrong_retry_keeps_it_due(qtbot, window):
     window.learning.rules = None        # no tags needed here
     session, tick = play_round_with_a_mistake(qtbot, window, "Bo")
+    # the summary offers the same retry beside the costly decision
+    summary = window.summary_screen
+    assert len(summary.retry_buttons) == 1
+    qtbot.mouseClick(summary.retry_buttons[0], Qt.LeftButton)
+    from_summary = window.learning.dialogs[-1]
+    qtbot.addWidget(from_summary)
+    assert from_summary.panel.position.state.tick == tick
+    from_summary.close()
     review, dialog = open_review_at_mistake(qtbot, window, session, tick)
     panel = dialog.panel
     assert not panel.hint_button.isEnabled()                 # untagged: no tip, so no hint
