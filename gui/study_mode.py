@@ -214,6 +214,8 @@ class StudyMode(QObject):
 
     def _trainee_changed(self, name: str) -> None:
         # someone else chosen at the seat plays as usual; the study waits behind its banner's Carry on
+        if self.w.study is None:
+            self.banner.hide()   # a finished participant's thank-you is not for the next person
         self.show_condition()
 
     def _store_ready(self) -> None:

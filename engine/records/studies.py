@@ -268,10 +268,6 @@ class Studies:
         with self.Session.begin() as s:
             return set(s.scalars(select(StudyParticipant.code).where(StudyParticipant.person_id.is_not(None))))
 
-    def study_person_names(self, study: StudyInfo) -> dict[int, str]:
-        """person id -> code, for the participants who joined."""
-        return {p.person_id: p.code for p in self.participants(study) if p.person_id is not None}
-
 
 def _study_info(r: Study) -> StudyInfo:
     return StudyInfo(r.id, r.name, tuple(r.conditions or ()), tuple(r.sequence or ()), r.post_test,
