@@ -154,6 +154,20 @@ class StudyMode(QObject):
             summary.next_button.setText(f"{what}: {scenario_name(run.key())}")
             summary.next_button.show()
             summary.subtitle.setText(f"Participant {run.code} · study “{run.study.name}”")
+            if run.key() != self.w.scenario_key:
+                # "Tips for your next round" are the next scenario's, asked after the window's own request
+                # for this round's scenario (the later request replaces it)
+                self._tips_for(run.key(), session)
+
+    def _tips_for(self, key: str, session) -> None:
+        from engine.scenario import load_scenario
+
+        scenario, panel = load_scenario(key), self.w.summary_screen.tips
+        ask = lambda: self.w._request_tips(self.w.trainee, scenario, panel)  # noqa: E731
+        if session._closed:
+            ask()
+        else:
+            session.completed.connect(ask)
 
     def _back_at_start(self) -> None:
         run = self.w.study

@@ -232,3 +232,19 @@ def test_leaving_a_study_round_and_someone_else_playing_keeps_the_study_apart(qt
     w.study_mode.show_condition()
     assert "set by the study" in w.start_screen.condition.text() and "ixed" not in w.start_screen.condition.text()
     w.close()
+
+
+def test_the_summary_shows_tips_for_the_next_scenario_of_the_sequence(qtbot, tmp_path):
+    from engine.scenario import load_scenario
+    from tips.fixed import handcrafted
+
+    w = open_main_window(qtbot, tmp_path, seconds_per_tick=0)
+    _, (p,) = w.store.create_study("seq", ["fixed"], 1, 0, ["taco-demo", "burger"], None, "ok?")
+    _when_dialog_opens(qtbot, lambda d: (d.code.setText(p.code), d.look_up(), d.agree()))
+    qtbot.mouseClick(w.start_screen.study_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: w._tips_job is None, timeout=60_000)
+    assert [t.text for t in w.round_screen.tips.tips] == handcrafted(load_scenario("taco-demo"))
+    _play_to_the_end(qtbot, w)
+    assert "Round 2 of 2: Burger rush" == w.summary_screen.next_button.text()
+    assert [t.text for t in w.summary_screen.tips.tips] == handcrafted(load_scenario("burger"))
+    w.close()
