@@ -5,9 +5,10 @@ with the keys of the tips shown in each) and everyone's.
 
 - none: no tips.
 - fixed: the supervisor's texts for this database and scenario (tips/fixed.py,
-  written at the desk), else the research's handcrafted tips; the same for
-  everyone, every round. Simulated trainees cannot act on free text, so in
-  the simulated experiment "fixed" is a placebo control.
+  kept in the records, written at the desk), each empty field showing the
+  scenario's own handcrafted tip; the same for everyone, every round.
+  Simulated trainees cannot act on free text, so in the simulated
+  experiment "fixed" is a placebo control.
 - mined: the population's tips: those that would have saved most over
   every trainee's last `history` rounds where no shown tip covered the
   situation, with a simulated calibration group so there are tips before
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 
 from engine.scenario import Scenario
 from engine.simulator import IDLE
-from tips.fixed import HANDCRAFTED
+from tips.fixed import handcrafted
 from tips.gains import PlayedRound, Tip, cell_stats, standalone_precision
 from tips.mining import MinedRules
 from tips.personal import personal_estimates, personal_tips, population_tips, untipped_cells
@@ -85,7 +86,7 @@ class Coach:
         return self._population[1]
 
     def choose(self, condition: str, own: list[PlayedRound], everyone: list[PlayedRound],
-               fixed_texts=HANDCRAFTED) -> list[ShownTip]:
+               fixed_texts=None) -> list[ShownTip]:
         """The tips this trainee sees next. `own`: their rounds, oldest first;
         `everyone`: every trainee's last `settings.history` rounds (theirs too)."""
         s = self.settings
@@ -93,7 +94,7 @@ class Coach:
         if condition == "none":
             return []
         if condition == "fixed":
-            return self.fixed(fixed_texts)
+            return self.fixed(handcrafted(self.scenario) if fixed_texts is None else fixed_texts)
         if condition == "mined":
             ranked = [(st.tip, st.saved_per_round) for st in population_tips(self.population(everyone), 99)]
         elif condition == "personalised":
