@@ -77,6 +77,7 @@ class StartScreen(QWidget):
         title.setObjectName("title")
         sub = QLabel("Practise running a kitchen, one tick at a time, and see how an expert would have played.")
         sub.setObjectName("subtitle")
+        sub.setWordWrap(True)  # beside three buttons it would be cut at 1024 px wide
         titles.addWidget(title)
         titles.addWidget(sub)
         self.condition = QLabel()  # the tip condition, set by the supervisor or locked by a study
