@@ -203,3 +203,22 @@ def test_conditions_by_person_for_the_desk(tmp_path):
         _, (p,) = store.create_study("s", ["personalised"], 1, 0, ["burger"])
         joined = store.join_study(p.code)
         assert store.conditions_by_person() == {ann.id: "fixed", joined.person_id: "personalised"}
+
+
+def test_a_database_of_revision_0004_is_upgraded_with_the_study_tables(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from engine.records.database import connect
+    from engine.records.models import Base
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    connect(url, target="0004").dispose()
+    with open_store(url) as store:
+        _, people = store.create_study("s", FOUR, 4, 0, ["burger"])
+        assert store.join_study(people[0].code).person_id is not None
+        store.set_fixed_tip("h", "burger", 0, "Plate early", "Sam")
+        with store.engine.connect() as c:  # the migration makes the tables the models describe
+            diff = compare_metadata(MigrationContext.configure(c), Base.metadata)
+    mine = {"studies", "study_participants", "fixed_tips"}
+    assert [d for d in diff if mine & set(re.findall(r"'(\w+)'", repr(d)))] == []
