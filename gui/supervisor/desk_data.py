@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from gui.reports.data import GroupReport, gather, overview
 
-LIST_BATCH = 50    # trainees whose figures arrive together
+LIST_BATCH = 20    # trainees whose figures arrive together
 
 
 def load_trainees(state, store, batch: int | None = None) -> int:
