@@ -55,15 +55,18 @@ def _exact(kitchen, state, decision, expert_decision, optima):
     from engine.optimum import decisions_from, solve
 
     optima = optima or Optima(EXACT_TIME_LIMIT)
-    before = optima.optimum(kitchen, state)
-    if before is None:
+    state = settled(kitchen, state)
+    # one solve gives the optimum before and an optimal decision (the schedule's starts at this tick)
+    sol = solve(kitchen, state, time_limit=EXACT_TIME_LIMIT)
+    if not sol.proven:
         return None
+    before = float(sol.value)
+    optima.preload(kitchen, {state: before})
     after = [optima.optimum(kitchen, settled(kitchen, kitchen.step(state, d)[0])) for d in (decision, expert_decision)]
     if None in after:
         return None
     worse = -1.0 if kitchen.scenario.higher_is_better else 1.0
-    sol = solve(kitchen, state, time_limit=EXACT_TIME_LIMIT)
-    best = decisions_from(kitchen, state, sol.schedule).get(state.tick, {}) if sol.proven else None
+    best = decisions_from(kitchen, state, sol.schedule).get(state.tick, {})
     return max(0.0, worse * (after[0] - before)), after[0], after[1], best
 
 
