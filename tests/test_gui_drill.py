@@ -112,3 +112,31 @@ def test_the_desk_shows_a_trainees_drills(qtbot, window):
     assert gather(store, "Ann").trainees[0].drills == desk.drills.words.text()
     qtbot.waitUntil(lambda: not desk.loading, timeout=30000)
     desk.close()
+
+
+def test_fresh_positions_of_the_same_rule_join_the_drill_when_ticked(qtbot, window):
+    session, tick = play_round_with_a_mistake(qtbot, window, "Ann")
+    store = window.store
+    # another trainee's mistake of the same rule, from another round
+    window.show_start()
+    other, other_tick = play_round_with_a_mistake(qtbot, window, "Bo")
+    for rid, t in ((session.round_id, tick), (other.round_id, other_tick)):
+        store.tag_mistake(rid, t, "Alice", "when x then idle", "When x, leave Alice (server) idle")
+    window.show_start()
+    window.start_screen.set_people(["Ann", "Bo"], "Ann")
+    dialog = window.learning.drill()
+    qtbot.addWidget(dialog)
+    dialog.fresh.setChecked(True)
+    qtbot.mouseClick(dialog.start_button, Qt.LeftButton)
+    assert [(m.person, m.round_id) for m in dialog.items] == [("Ann", session.round_id), ("Bo", other.round_id)]
+    assert dialog.panel.position.who == "You" and dialog.panel.hint_button.isEnabled()
+    with qtbot.waitSignal(dialog.panel.answered, timeout=60000):
+        qtbot.mouseClick(dialog.panel.board.end_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.next_button, Qt.LeftButton)
+    assert dialog.panel.position.who == "A trainee" and "fresh position" in dialog.status.text()
+    with qtbot.waitSignal(dialog.panel.answered, timeout=60000):
+        qtbot.mouseClick(dialog.panel.board.end_button, Qt.LeftButton)
+    # Ann's answers are hers; Bo's position keeps its own schedule
+    assert store.drill_summary(store.find_person("Ann")).attempts == 2
+    assert store.mistake(other.round_id, other_tick).reps == 0
+    dialog.close()
