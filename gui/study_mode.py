@@ -145,6 +145,12 @@ class StudyMode(QObject):
         summary.again_button.hide()
         if hasattr(summary, "review_button"):
             summary.review_button.hide()
+        # no retries either: the study's arms differ in their tips only (the costly list is
+        # rebuilt as scores arrive, so its Retry buttons are hidden after each rebuild)
+        hide_retries = lambda *_: [b.hide() for b in getattr(summary, "retry_buttons", [])]  # noqa: E731
+        hide_retries()
+        session.scoredTick.connect(hide_retries)
+        session.benchmarksReady.connect(hide_retries)
         if run.done():
             summary.next_button.hide()
             summary.subtitle.setText(f"Participant {run.code} · that was the last round of the study. "

@@ -35,13 +35,16 @@ def _when_dialog_opens(qtbot, then):
     _on_modal(JoinStudyDialog, then)
 
 
-def _play_to_the_end(qtbot, w):
-    from engine.policies import dispatch_policy
+def _play_to_the_end(qtbot, w, policy="dispatch"):
+    import numpy as np
+
+    from engine.policies import BASELINES
 
     screen = w.round_screen
     model = w.session.model
+    rng = np.random.default_rng(0)
     while not model.done:
-        for worker, j in dispatch_policy(model.kitchen, model.state).items():
+        for worker, j in BASELINES[policy](model.kitchen, model.state, rng).items():
             drop(screen.board.lanes[worker], j)
         qtbot.mouseClick(screen.board.end_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: w.stack.currentWidget() is w.summary_screen, timeout=3000)
@@ -244,7 +247,9 @@ def test_the_summary_shows_tips_for_the_next_scenario_of_the_sequence(qtbot, tmp
     qtbot.mouseClick(w.start_screen.study_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: w._tips_job is None, timeout=60_000)
     assert [t.text for t in w.round_screen.tips.tips] == handcrafted(load_scenario("taco-demo"))
-    _play_to_the_end(qtbot, w)
+    _play_to_the_end(qtbot, w, "random")                        # some mistakes to retry
     assert "Round 2 of 2: Burger rush" == w.summary_screen.next_button.text()
+    retries = w.summary_screen.retry_buttons
+    assert retries and not any(b.isVisibleTo(w.summary_screen) for b in retries)   # arms differ in tips only
     assert [t.text for t in w.summary_screen.tips.tips] == handcrafted(load_scenario("burger"))
     w.close()
