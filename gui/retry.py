@@ -140,6 +140,7 @@ class RetryPanel(QWidget):
             return
         self.result = result
         self.board.read_only = True
+        self.board.message.setVisible(False)   # no more dragging: the drag hints would mislead
         self.board.end_button.setVisible(False)
         self.board.clear_button.setVisible(False)
         k, p = self.position.kitchen, self.position
