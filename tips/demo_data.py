@@ -137,7 +137,7 @@ def fill_demo(store, scenario: Scenario, settings: DemoSettings, expert, scorer,
     (module docstring). Raises DemoRefused before storing anything when the
     names are taken. `on_round(r, result so far)` after each round of trainees is stored."""
     from engine.progress import progress_bar
-    from tips.demo_scoring import RoundScoring
+    from tips.demo_scoring import RoundScoring, remembering
 
     t0 = time.perf_counter()
     s = settings
@@ -146,6 +146,7 @@ def fill_demo(store, scenario: Scenario, settings: DemoSettings, expert, scorer,
     from tips.fixed import fixed_texts
 
     fixed = fixed_texts(store, scenario)  # what "fixed" shows on this database, as in the app
+    mined = remembering(mined)
     coaching = Coaching()
     coach = Coach(scenario, mined, scorer, coaching, calibration_seed=s.seed)
     seats = [_Seat(name, cond, SimulatedTrainee(name, scenario, model, seed=s.seed * 10_007 + i),
