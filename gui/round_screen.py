@@ -29,6 +29,7 @@ class RoundScreen(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("page")
+        self.setFocusPolicy(Qt.StrongFocus)
         self.session: RoundSession | None = None
         self.seconds_per_tick = 0.0
         self.timed_seconds = 0.0        # the round's clock when "Untimed" is not ticked
@@ -125,7 +126,14 @@ class RoundScreen(QWidget):
             self._deadline = None
             self.board.set_countdown(self.seconds_per_tick, self.seconds_per_tick)
         self._show_running()
-        self.board.setFocus(Qt.OtherFocusReason)
+        (self.board if self.running else self).setFocus(Qt.OtherFocusReason)
+
+    def keyPressEvent(self, e):
+        # before Start (and while paused) the board is locked: Space or Enter starts the clock
+        if not self.running and e.key() in (Qt.Key_Space, Qt.Key_Return, Qt.Key_Enter):
+            self.begin()
+            return
+        super().keyPressEvent(e)
 
     # -- start, pause, untimed -------------------------------------------------------
     def begin(self) -> None:
@@ -150,6 +158,7 @@ class RoundScreen(QWidget):
             self.clock.stop()
             self._deadline = None
             self._show_running(paused=True)
+            self.setFocus(Qt.OtherFocusReason)
         else:
             self.begin()
 
@@ -168,8 +177,8 @@ class RoundScreen(QWidget):
         self.pause_button.setText("▶ Resume" if paused else "▮▮ Pause")
         self.board.setEnabled(self.running)
         if waiting:
-            self.board.inform(f"Read your tips, then press Start: each tick then has {self.seconds_per_tick:g} s.",
-                              sticky=True)
+            self.board.inform(f"Read your tips, then press Start (or Space): each tick then has "
+                              f"{self.seconds_per_tick:g} s.", sticky=True)
         elif paused:
             self.board.inform("Paused: the clock has stopped. Press Resume to carry on.", sticky=True)
         else:

@@ -81,13 +81,13 @@ def test_timed_round_counts_down_and_leaving_keeps_it_resumable(qtbot, window):
     qtbot.mouseClick(screen.start_button, Qt.LeftButton)
     assert board.isEnabled() and not screen.start_button.isVisibleTo(screen)
     qtbot.waitUntil(lambda: board.countdown.value() < first, timeout=3000)
-    # Pause stops the clock and locks the board; Resume carries on from the time left
+    # Pause stops the clock and locks the board; Resume (or Space) carries on from the time left
     qtbot.mouseClick(screen.pause_button, Qt.LeftButton)
     paused = board.countdown.value()
     assert not screen.clock.isActive() and not board.isEnabled() and "Resume" in screen.pause_button.text()
     qtbot.wait(300)
     assert board.countdown.value() == paused
-    qtbot.mouseClick(screen.pause_button, Qt.LeftButton)
+    qtbot.keyClick(screen, Qt.Key_Space)
     assert screen.clock.isActive() and board.isEnabled()
     # "Untimed" is a visible choice on the round screen: it stops the clock for the rest of the round
     assert screen.untimed_box.isVisibleTo(screen) and not screen.untimed_box.isChecked()
