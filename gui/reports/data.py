@@ -99,8 +99,17 @@ class Headline:
     scenario: str
     scenario_name: str
     finished: int
-    first: float | None   # mean % suboptimal of the first 3 finished rounds
-    last: float | None    # ... of the last 3
+    first: float | None   # mean % suboptimal of the first `n` finished rounds
+    last: float | None    # ... of the last `n`
+    n: int = 3            # 3, or 2 with fewer than 6 finished rounds: the two never overlap
+
+    @property
+    def text(self) -> str:
+        """'Burger rush: 22.9% suboptimal in the first 3 finished rounds, 10.0% in the last 3'."""
+        if self.first is None:
+            return ""
+        return (f"{self.scenario_name}: {self.first:.1f}% suboptimal in the first {self.n} finished rounds, "
+                f"{self.last:.1f}% in the last {self.n}")
 
 
 @dataclass
@@ -147,12 +156,15 @@ class TraineeReport:
         return [r.suboptimal_pct for r in self.finished(scenario) if r.suboptimal_pct is not None][-last:]
 
     def headline(self, scenario: str, n: int = 3) -> Headline:
+        """First against last finished rounds of one scenario, never overlapping:
+        `n` rounds each, fewer (down to 2) when there are not 2n; none under 4."""
         done = self.finished(scenario)
         pcts = [r.suboptimal_pct for r in done if r.suboptimal_pct is not None]
         name = done[0].scenario_name if done else scenario
-        if len(pcts) <= n:
-            return Headline(scenario, name, len(done), None, None)
-        return Headline(scenario, name, len(done), _mean(pcts[:n]), _mean(pcts[-n:]))
+        n = min(n, len(pcts) // 2)
+        if n < 2:
+            return Headline(scenario, name, len(done), None, None, n)
+        return Headline(scenario, name, len(done), _mean(pcts[:n]), _mean(pcts[-n:]), n)
 
     @property
     def period(self) -> tuple[datetime, datetime] | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
 from gui import theme
 from gui.reports import plots
@@ -74,11 +74,6 @@ def _num(x, digits: int = 1) -> str:
 
 def _pct(x) -> str:
     return "–" if x is None else f"{x:.1f}"
-
-
-def _mean(xs) -> float | None:
-    xs = [x for x in xs if x is not None]
-    return sum(xs) / len(xs) if xs else None
 
 
 class _Page:
@@ -193,14 +188,8 @@ ROUND_WIDTHS = [0.5, 2.1, 2.2, 1.4, 1.0, 1.3, 1.2, 1.4, 1.0, 0.7]
 
 
 def headline_text(t: TraineeReport) -> str:
-    """Per scenario, finished rounds only: '% suboptimal 22.9 in the first 3, 10.0 in the last 3'."""
-    parts = []
-    for key in t.scenarios(finished_only=True):
-        h = t.headline(key)
-        if h.first is not None:
-            parts.append(f"{h.scenario_name}: suboptimal decisions {h.first:.1f}% in the first 3 finished "
-                         f"rounds, {h.last:.1f}% in the last 3")
-    return " · ".join(parts)
+    """Per scenario, finished rounds only (data.Headline)."""
+    return " · ".join(h.text for h in (t.headline(key) for key in t.scenarios(finished_only=True)) if h.text)
 
 
 def _trainee_section(page: _Page, t: TraineeReport, images: dict, brief: bool) -> None:
@@ -247,7 +236,9 @@ def group_summary(page: _Page, report: GroupReport, images: dict) -> None:
     for key in [k for k in images if k[0] == "group"]:
         page.image(images[key])
     page.heading("Trainees")
-    page.text("Figures of each trainee's main scenario (most finished rounds), finished rounds only.", 9,
+    page.text("Figures of each trainee's main scenario (most finished rounds), finished rounds only; first and "
+              "last: mean % suboptimal of the first and last 3 finished rounds (2 with fewer than 6; none "
+              "with fewer than 4).", 9,
               colour=theme.MUTED, after=2)
     rows = []
     for t in report.trainees:
@@ -255,14 +246,12 @@ def group_summary(page: _Page, report: GroupReport, images: dict) -> None:
         main = (t.scenarios(finished_only=True) or [None])[0]
         h = t.headline(main) if main else None
         done = t.finished(main) if main else []
-        pcts = [r.suboptimal_pct for r in done if r.suboptimal_pct is not None]
         rows.append([t.name, t.condition or "–", t.rounds_text(),
                      done[0].scenario_name if done else "–",
                      f"{_num(latest.value)} {latest.unit}" if latest else "–",
-                     _pct(h.first if h and h.first is not None else _mean(pcts[:3])),
-                     _pct(h.last if h and h.last is not None else _mean(pcts[-3:])), str(sum(r.tips for r in t.rounds))])
-    page.table(["trainee", "condition", "finished", "scenario", "latest", "% subopt. first 3",
-                "% subopt. last 3", "tips"], rows, [1.8, 1.3, 0.9, 1.6, 1.1, 1.8, 1.8, 0.6], right={2, 4, 5, 6, 7})
+                     _pct(h.first if h else None), _pct(h.last if h else None), str(sum(r.tips for r in t.rounds))])
+    page.table(["trainee", "condition", "finished", "scenario", "latest", "% subopt. first",
+                "% subopt. last", "tips"], rows, [1.8, 1.3, 0.9, 1.6, 1.1, 1.8, 1.8, 0.6], right={2, 4, 5, 6, 7})
 
 
 def group_mistakes(page: _Page, mistakes: list) -> None:

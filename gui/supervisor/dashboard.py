@@ -162,7 +162,6 @@ class Dashboard(QWidget):
             return
         key = self.scenario.currentData()
         rows = self.report.finished(key) if key else []
-        name = self.scenario.currentText() or None
         # titles without the scenario (the picker above says it): a long title would widen the
         # plot past its widget on a small screen
         plots.outcome_plot(self.outcome.getPlotItem(), rows)
@@ -172,9 +171,8 @@ class Dashboard(QWidget):
             item.setTitle(item.titleLabel.text, color=theme.INK, size="10.5pt")
         headline = self.report.headline(key) if key else None
         text = self.summary.text().split(" · headline")[0]
-        if headline is not None and headline.first is not None:
-            text += (f" · headline {headline.scenario_name}: {headline.first:.1f}% suboptimal in the first 3 "
-                     f"finished rounds, {headline.last:.1f}% in the last 3")
+        if headline is not None and headline.text:
+            text += f" · headline {headline.text}"
         self.summary.setText(text)
 
     def _replay_row(self, row: int, _column: int) -> None:
