@@ -160,6 +160,7 @@ class Learning(QObject):
             self.store.answer_mistake(item_id, person, correct, regret)
         except StoreError as e:
             self.window.statusBar().showMessage(f"Your answer could not be saved: {e}")
+        self._refresh_due()
 
     def drill(self):
         from gui.drill import DrillDialog
@@ -169,6 +170,7 @@ class Learning(QObject):
             return None
         dialog = DrillDialog(self.store, person, lambda item: self.panel(
             item.round_id, item.tick, "You" if item.person == person.name else "A trainee"), self.window)
+        dialog.finished.connect(lambda _: self._refresh_due())
         self._keep(dialog)
         return dialog
 
@@ -185,6 +187,10 @@ class Learning(QObject):
                 f"No rounds yet{' for ' + name if name else ''}: play one, and its mistakes come to the review "
                 "and the drill." if self.store is not None else "Reviews and drills need the records database.")
         return person
+
+    def _refresh_due(self) -> None:
+        """The start screen's "Drill my mistakes (N due)" after answers."""
+        self.window.start_screen.set_due(self.due_count(self.window.start_screen.current_person()))
 
     def due_count(self, name: str | None) -> int:
         person = self.store.find_person(name) if self.store is not None and name else None

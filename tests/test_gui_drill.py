@@ -50,6 +50,8 @@ def drill_once(qtbot, w, right: bool):
     qtbot.mouseClick(dialog.next_button, Qt.LeftButton)
     assert dialog.status.text().startswith(f"Drill done: {int(right)} of 1 right.")
     dialog.close()
+    # the start screen's count follows the answers
+    assert w.start_screen.drill_button.text() == ("Drill my mistakes" if right else "Drill my mistakes (1 due)")
 
 
 def test_drill_wrong_keeps_it_due_right_takes_it_out_and_it_survives_a_restart(qtbot, tmp_path, window):
