@@ -53,6 +53,10 @@ class ReportJob(QObject):
         self.task.failed.connect(self._fail)
 
     def _write(self, state: TaskState) -> dict:
+        url = self.store.engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            raise ReportError("records kept in memory cannot be read by the report process; "
+                              "open a database file to export reports")
         env = dict(os.environ, **{DB_ENV: self.store.engine.url.render_as_string(hide_password=False)})
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             env.setdefault("QT_QPA_PLATFORM", "offscreen")
