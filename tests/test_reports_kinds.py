@@ -83,3 +83,39 @@ def test_pdf_says_kinds_condition_and_per_scenario_headlines(db, tmp_path):
     assert main(["report", "--all", "--out", str(group), "--db", str(path)]) == 0
     text = _text(group)
     assert "Condition: fixed" in text and "Most frequent mistakes in the group" in text
+
+
+def test_the_group_chart_of_a_large_group(tmp_path):
+    """Over 200 trainees the group chart draws the middle half as a band; it
+    paints into a PDF (a legend entry for the band once crashed Qt)."""
+    from datetime import datetime
+
+    from engine.records.views import RoundFigures, RoundInfo
+    from gui.reports.data import GroupReport, RoundRow, TraineeReport
+    from gui.reports.export import ensure_qt_app
+    from gui.reports.pdf import PdfDocument, group_figures, group_summary
+    from gui.reports.plots import PlotRenderer
+
+    ensure_qt_app()
+    when = datetime(2026, 1, 1)
+    trainees = []
+    for i in range(201):
+        rows = []
+        for n in range(1, 5):
+            info = RoundInfo(i * 10 + n, i, f"T{i:03d}", "burger", "Burger rush", n, "human", when, True, False,
+                             20.0, 20, 5, 17.0, False, 10, 3.0)
+            rows.append(RoundRow(RoundFigures(info, "mined", "turns", 10, (i + n) % 7, 0, "h", None), n))
+        trainees.append(TraineeReport(f"T{i:03d}", rows, condition="mined"))
+    report = GroupReport(trainees, when, "sqlite:///x.db")
+    renderer = PlotRenderer()
+    try:
+        figures = group_figures(trainees)
+        assert [f.key for f in figures] == [("group", "burger")]
+        doc = PdfDocument(tmp_path / "group.pdf", "all trainees")
+        group_summary(doc.page, report, {f.key: renderer.chart(f.draw, *f.args) for f in figures})
+        assert doc.finish() >= 1
+        plot = renderer.widget.getPlotItem()
+        assert any(label.text == "middle half of the trainees" for _, label in plot.legend.items)
+    finally:
+        renderer.close()
+    assert (tmp_path / "group.pdf").read_bytes().startswith(b"%PDF")

@@ -251,7 +251,7 @@ def group_summary(page: _Page, report: GroupReport, images: dict) -> None:
                      f"{_num(latest.value)} {latest.unit}" if latest else "–",
                      _pct(h.first if h else None), _pct(h.last if h else None), str(sum(r.tips for r in t.rounds))])
     page.table(["trainee", "condition", "finished", "scenario", "latest", "% subopt. first",
-                "% subopt. last", "tips"], rows, [1.8, 1.3, 0.9, 1.6, 1.1, 1.8, 1.8, 0.6], right={2, 4, 5, 6, 7})
+                "% subopt. last", "tips"], rows, [1.7, 1.3, 1.1, 1.6, 1.1, 1.7, 1.7, 0.6], right={2, 4, 5, 6, 7})
 
 
 def group_mistakes(page: _Page, mistakes: list) -> None:

@@ -118,6 +118,12 @@ def group_plot(plot: pg.PlotItem, trainees: list[TraineeReport], scenario: str) 
     if not by_number:
         return
     xs = sorted(by_number)
+    if len(trainees) > 200:   # instead of a wall of lines: where the middle half of the group lies
+        low = pg.PlotDataItem(xs, [float(np.percentile(by_number[n], 25)) for n in xs], pen=faint)
+        high = pg.PlotDataItem(xs, [float(np.percentile(by_number[n], 75)) for n in xs], pen=faint)
+        for item in (low, high, pg.FillBetweenItem(low, high, brush=pg.mkBrush(120, 140, 170, 60))):
+            plot.addItem(item)
+        plot.legend.addItem(high, "middle half of the trainees")
     plot.setYRange(0, max(10.0, max(max(v) for v in by_number.values()) * 1.2), padding=0)
     plot.plot(xs, [float(np.mean(by_number[n])) for n in xs], pen=pg.mkPen(TRAINEE_COLOUR, width=3),
               symbol="o", symbolSize=7, symbolBrush=TRAINEE_COLOUR, symbolPen=None, name="group mean")
