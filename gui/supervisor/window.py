@@ -107,12 +107,16 @@ class SupervisorWindow(QMainWindow):
         """Reload the list on a background task: names first, figures as they
         arrive; the window answers throughout. A second Refresh drops the first."""
         self.loading = True
-        self.status.setText("Loading trainees…")
+        self._list_status("Loading trainees…")
         task = self.tasks.start(load_trainees, self.store, slot="list")
         task.partial.connect(self._list_part)
-        task.progress.connect(lambda done, total, _: self.status.setText(f"Loading trainees… {done} of {total}"))
+        task.progress.connect(lambda done, total, _: self._list_status(f"Loading trainees… {done} of {total}"))
         task.finished.connect(self._list_loaded)
         task.failed.connect(lambda why: self._list_loaded(None, why))
+
+    def _list_status(self, text: str) -> None:
+        if not self._exporting():  # a report's progress keeps the line while it runs
+            self.status.setText(text)
 
     def _list_part(self, part) -> None:
         what, items = part
@@ -129,8 +133,8 @@ class SupervisorWindow(QMainWindow):
             self.status.setText(f"The trainees could not be read: {error}")
         elif not n:
             self.status.setText("No trainees yet: rounds appear here once trainees play.")
-        elif not self._exporting():
-            self.status.setText(f"{n} trainee{'s' if n != 1 else ''}.")
+        else:
+            self._list_status(f"{n} trainee{'s' if n != 1 else ''}.")
         self._enable_exports()
 
     def _enable_exports(self) -> None:
