@@ -119,3 +119,10 @@ def test_the_group_chart_of_a_large_group(tmp_path):
     finally:
         renderer.close()
     assert (tmp_path / "group.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_numbers_are_rounded_to_what_they_mean():
+    from gui.reports.data import fmt_value
+
+    assert [fmt_value(x) for x in (17.0, 47.5625, 17.25, 0.0, None)] == ["17", "47.6", "17.2", "0", "–"]
+    assert fmt_value(3.14159, 2) == "3.14"
