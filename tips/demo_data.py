@@ -160,6 +160,7 @@ def fill_demo(store, scenario: Scenario, settings: DemoSettings, expert, scorer,
     result = DemoResult(trainees=s.trainees, conditions={c: sum(x.condition == c for x in seats) for c in CONDITIONS})
     scoring = RoundScoring(scenario, mined, scorer, s.workers)
     bar = progress_bar(None, progress, f"demo-data {scenario.key}", "round", total=s.trainees * s.rounds)
+    stopped = True
     try:
         for r in range(s.rounds):
             everyone = [rnd for seat in seats for rnd in seat.history[-coaching.history:]]
@@ -175,9 +176,10 @@ def fill_demo(store, scenario: Scenario, settings: DemoSettings, expert, scorer,
                           f"{result.decisions} decisions ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
             if on_round is not None:
                 on_round(r, result)
+        stopped = False
     finally:
         bar.close()
-        scoring.close()
+        scoring.close(stop=stopped)
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -222,9 +224,21 @@ def _expert_id(store, scenario: Scenario, expert) -> int | None:
 
 
 def _optimum(scenario: Scenario) -> float | None:
+    import signal
+    import threading
+
     from engine.records.play import known_optimum
 
-    return known_optimum(scenario)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        return known_optimum(scenario)
+    finally:
+        # OR-Tools' solver leaves Ctrl-C to the operating system's default
+        # (measured: /proc/self/status SigCgt loses SIGINT after a solve), so
+        # the process would die at once, its scoring processes left running;
+        # Python's handler again, and Ctrl-C stops the run cleanly
+        if callable(handler) and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, handler)
 
 
 def _store(store, mined, played: list[_Played], r: int, ids: _Ids, source_hash: str) -> int:

@@ -121,9 +121,13 @@ class RoundScoring:
             rnd.scores, rnd.rescored = scores, rescored
             done(1)
 
-    def close(self) -> None:
+    def close(self, stop: bool = False) -> None:
+        """Let the processes go. `stop` (interrupted, or failed): the rounds
+        not started are dropped and nothing waits here; each process ends
+        after the rounds it holds (they ignore Ctrl-C, so they are never
+        killed half-way), and Python waits for that at exit."""
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            self.pool.shutdown(wait=not stop, cancel_futures=True)
             self.pool = None
 
 
@@ -131,7 +135,13 @@ _worker: dict = {}
 
 
 def _start_worker(key: str, text: str) -> None:
+    import signal
+
     import torch
+
+    # Ctrl-C reaches the whole process group: the command stops the pool and
+    # says "interrupted" once, instead of every process printing a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     from engine.scenario import parse_scenario
     from engine.traces.importer import default_scorer
