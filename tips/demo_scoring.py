@@ -14,6 +14,7 @@ of a process whose torch has started its threads can hang.
 """
 from __future__ import annotations
 
+import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Sequence
 
@@ -142,6 +143,7 @@ def _start_worker(key: str, text: str) -> None:
     # Ctrl-C reaches the whole process group: the command stops the pool and
     # says "interrupted" once, instead of every process printing a traceback
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _leave_with(os.getppid())
 
     from engine.scenario import parse_scenario
     from engine.traces.importer import default_scorer
@@ -152,6 +154,21 @@ def _start_worker(key: str, text: str) -> None:
     expert, scorer = default_scorer(scenario)
     _worker.update(scenario=scenario, mined=remembering(rules_for(scenario, expert)), scorer=ScoreMemo(scorer),
                    kitchens={})
+
+
+def _leave_with(parent: int) -> None:
+    """End this process when the command that started it is gone (killed,
+    say): the pool's pipes stay open among its processes, so they would
+    otherwise wait for work for ever."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _score_round(job) -> tuple[list, dict]:
