@@ -111,7 +111,10 @@ def test_the_desk_shows_a_trainees_drills(qtbot, window):
     # and the report says the same (gui/reports: one line per trainee)
     from gui.reports.data import gather
 
-    assert gather(store, "Ann").trainees[0].drills == desk.drills.words.text()
+    report = gather(store, "Ann").trainees[0]
+    assert report.drills == desk.drills.words.text()
+    assert report.accuracy == store.round_accuracies(store.find_person("Ann"))
+    assert 0 < report.accuracy[session.round_id] < 100           # one costly decision in the round
     qtbot.waitUntil(lambda: not desk.loading, timeout=30000)
     desk.close()
 

@@ -120,6 +120,7 @@ class TraineeReport:
     tips: list[TipRow] = field(default_factory=list)
     condition: str = ""
     drills: str = ""      # Store.drill_summary in words; "" in a light report
+    accuracy: dict = field(default_factory=dict)   # round id -> accuracy 0-100 (engine/accuracy.py)
 
     @property
     def latest(self) -> RoundRow | None:
@@ -256,7 +257,8 @@ def complete(store, light: Sequence[TraineeReport], counter: MistakeCounter | No
                 counter.add(t.name, scenario, r.scenario_hash, r.seed, r.expert_hash, bad, all_decisions=ds)
         person = store.find_person(t.name)   # their drills of their own mistakes (engine/records/drills.py)
         drills = store.drill_summary(person).words() if person is not None else ""
-        out.append(TraineeReport(t.name, rows, counter.pop(t.name, mistakes), shown, t.condition, drills))
+        accuracy = store.round_accuracies(person) if person is not None else {}
+        out.append(TraineeReport(t.name, rows, counter.pop(t.name, mistakes), shown, t.condition, drills, accuracy))
     return out
 
 

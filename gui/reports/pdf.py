@@ -178,13 +178,14 @@ class _Page:
 
 def _round_rows(t: TraineeReport) -> list[list[str]]:
     return [[str(r.number), _when(r.started_at), r.scenario_name, r.outcome_text, _num(r.expert_value),
-             _num(r.optimum), str(r.decisions), _pct(r.suboptimal_pct), _num(r.total_regret), str(r.tips)]
+             _num(r.optimum), str(r.decisions), _pct(r.suboptimal_pct), _num(r.total_regret),
+             _num(t.accuracy.get(r.id), 0), str(r.tips)]
             for r in t.rounds]
 
 
 ROUND_HEADERS = ["#", "started (UTC)", "scenario", "outcome", "expert", "optimum", "decided", "% subopt.",
-                 "regret", "tips"]
-ROUND_WIDTHS = [0.5, 2.1, 2.2, 1.4, 1.0, 1.3, 1.2, 1.4, 1.0, 0.7]
+                 "regret", "acc.", "tips"]   # acc.: accuracy 0-100, README "Accuracy"
+ROUND_WIDTHS = [0.5, 2.1, 2.2, 1.4, 1.0, 1.3, 1.2, 1.4, 1.0, 1.1, 0.7]
 
 
 def headline_text(t: TraineeReport) -> str:
@@ -209,7 +210,9 @@ def _trainee_section(page: _Page, t: TraineeReport, images: dict, brief: bool) -
         page.image(images[key])
     if t.rounds:
         page.text("Rounds", 11, True)
-        page.table(ROUND_HEADERS, _round_rows(t), ROUND_WIDTHS, right={0, 4, 5, 6, 7, 8, 9})
+        page.table(ROUND_HEADERS, _round_rows(t), ROUND_WIDTHS, right={0, 4, 5, 6, 7, 8, 9, 10})
+        page.text("acc.: accuracy, 0-100 from each decision's regret (100: every decision as good as the "
+                  "expert's; a decision costing the inaccuracy line counts 50)", 8.5, colour=theme.MUTED, after=3)
     page.text("Most frequent mistakes", 11, True)
     if t.mistakes:
         page.table(["mistake", "times", "regret"], [[m.label, str(m.count), _num(m.regret)] for m in t.mistakes],
