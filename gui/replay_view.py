@@ -50,7 +50,7 @@ class ReplayViewer(QWidget):
         self.decisions = {d.tick: d for d in self.record.decisions}
         self.index = 0
         info = self.record.info
-        self.unit = "turns" if self.kitchen.scenario.objective == "makespan" else "points"
+        self.unit = self.kitchen.scenario.unit
         self.setFocusPolicy(Qt.StrongFocus)
 
         root = QVBoxLayout(self)

@@ -72,7 +72,7 @@ class MyRoundsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.round_ids = [r.id for r in rounds]
         for row, r in enumerate(rounds):
-            unit = "turns" if store.kitchen(r.id).scenario.objective == "makespan" else "points"
+            unit = store.kitchen(r.id).scenario.unit
             outcome = "unfinished" if not r.finished else ("–" if r.value is None else f"{r.value:g} {unit}")
             acc = accuracy.get(r.id)
             cells = [f"{r.started_at:%d %b %H:%M}", r.scenario_name, outcome,

@@ -236,7 +236,7 @@ class StartScreen(QWidget):
         if not done:
             return "<p><i>You have not played this scenario yet.</i></p>"
         pick = max if sc.higher_is_better else min
-        unit = "turns" if sc.objective == "makespan" else "points"
+        unit = sc.unit
         last, best = done[-1].value, pick(r.value for r in done)
         acc = [a for a in (self.accuracies.get(r.id) for r in done[-5:]) if a is not None]
         trend = f" Accuracy, last rounds: {' → '.join(f'{a:.0f}' for a in acc)}." if acc else ""

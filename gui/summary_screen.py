@@ -20,7 +20,7 @@ from gui.tips_panel import TipsPanel
 def outcome_words(kitchen, value) -> str:
     if value is None:
         return "–"
-    return f"{value:g} turns" if kitchen.scenario.objective == "makespan" else f"{value:g} points"
+    return f"{value:g} {kitchen.scenario.unit}"
 
 
 class ReplayDialog(QDialog):

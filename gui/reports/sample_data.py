@@ -68,7 +68,7 @@ class StandInScorer:
 
     def score(self, kitchen: Kitchen, state: State, decision: dict[int, int]) -> StandInScore:
         sc = kitchen.scenario
-        worse = -1.0 if sc.objective == "reward" else 1.0
+        worse = -1.0 if sc.higher_is_better else 1.0
         idle = kitchen.idle_workers(state)
         mine = {w: decision.get(w, IDLE) for w in idle}
         theirs = {w: IDLE for w in idle}
