@@ -90,6 +90,9 @@ def solve(kitchen: Kitchen, state: State | None = None, time_limit: float = 60,
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.num_workers = max(1, int(workers))
+    # CP-SAT would otherwise take Ctrl-C for itself and leave the default
+    # handler behind: the next Ctrl-C killed a command with no message
+    solver.parameters.catch_sigint_signal = False
     if isinstance(model, TimeIndexedModel):
         solver.parameters.linearization_level = 2  # the tight LP is the point of that model
     status = solver.solve(model.m)

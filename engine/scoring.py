@@ -74,7 +74,7 @@ class Thresholds:
 
     @classmethod
     def for_scenario(cls, scenario: Scenario) -> "Thresholds":
-        if scenario.objective == "makespan":
+        if not scenario.higher_is_better:  # makespan: whole turns
             return cls()
         dish = sum(r.reward for r in scenario.recipes.values()) / len(scenario.recipes)
         return cls(good=0.05 * dish, inaccuracy=0.2 * dish, mistake=0.6 * dish)

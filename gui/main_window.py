@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 from engine.scenario import load_scenario
 from gui.engine_thread import EngineClient, shipped_scorer
 from gui.settings import Settings, database_url, load_settings, save_settings
-from gui.start_screen import RESEARCH_SEQUENCE, StartScreen, next_in_sequence
+from gui.scenario_menu import RESEARCH_SEQUENCE, next_in_sequence
+from gui.start_screen import StartScreen
 from gui.theme import STYLE_SHEET
 
 APP_TITLE = "Kitchen Coach"

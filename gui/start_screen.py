@@ -6,31 +6,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
-from engine.scenario import ScenarioError, bundled_names, load_scenario
+from engine.scenario import load_scenario
 from gui import theme
+from gui.scenario_menu import RESEARCH_SEQUENCE, scenario_menu
 
-# The research experiment's order of rounds; the other bundled scenarios follow.
-RESEARCH_SEQUENCE = ("taco-demo", "burger", "pasta")
-
-
-def scenario_menu() -> list[tuple[str, str, bool]]:
-    """(key, display name, in the research sequence) for every bundled scenario, sequence first."""
-    names = bundled_names()
-    keys = [k for k in RESEARCH_SEQUENCE if k in names] + [k for k in names if k not in RESEARCH_SEQUENCE]
-    out = []
-    for k in keys:
-        try:
-            out.append((k, load_scenario(k).name, k in RESEARCH_SEQUENCE))
-        except ScenarioError:
-            continue  # a broken bundled file must not keep the app from opening
-    return out
-
-
-def next_in_sequence(finished_keys: set[str]) -> str:
-    for k in RESEARCH_SEQUENCE:
-        if k not in finished_keys:
-            return k
-    return RESEARCH_SEQUENCE[-1]
 
 
 def _panel(title: str, subtitle: str) -> tuple[QFrame, QVBoxLayout]:

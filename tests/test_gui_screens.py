@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 
 from gui.settings import Settings, database_url, load_settings, save_settings
 from gui.settings_dialog import SettingsDialog
-from gui.start_screen import RESEARCH_SEQUENCE, next_in_sequence, scenario_menu
+from gui.scenario_menu import RESEARCH_SEQUENCE, next_in_sequence, scenario_menu
 from gui.tips_source import compute_tips
 from tests.gui_helpers import open_main_window
 

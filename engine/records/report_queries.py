@@ -93,7 +93,7 @@ class ReportQueries:
         if content_hash not in units:
             key, text = self.scenario_text(content_hash, session)
             from engine.scenario import parse_scenario
-            units[content_hash] = "points" if parse_scenario(text, key).objective == "reward" else "turns"
+            units[content_hash] = parse_scenario(text, key).unit
         return units[content_hash]
 
     def scenario_text(self, content_hash: str, session=None) -> tuple[str, str]:

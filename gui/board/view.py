@@ -190,7 +190,7 @@ class BoardView(QWidget):
         columns = 1 if kitchen.n_workers <= 3 else 2
         rows = -(-kitchen.n_workers // columns)
         for w, worker in enumerate(kitchen.workers):
-            durations = " · ".join(f"{t} {worker.durations[t]}" for t in types) if show else None
+            durations = " · ".join(f"{t} {worker.durations.get(t, 'never')}" for t in types) if show else None
             lane = WorkerLane(w, worker.name, worker.role, durations)
             lane.setAcceptDrops(not self.read_only)
             lane.dropped.connect(self.assignRequested)
@@ -271,7 +271,7 @@ class BoardView(QWidget):
                                ticks_left=left, total=total, read_only=self.read_only)
                 return
         free = state.worker_free[w] <= t and not state.done
-        lane.show_idle(free and bool(k.open_tasks(state)), self.read_only)
+        lane.show_idle(free and len(k.choices(state, w)) > 1, self.read_only)
         if not free and not state.done:
             lane.hint.setText(f"Cleaning up · free at tick {shown_tick(state.worker_free[w])}")
 

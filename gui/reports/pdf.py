@@ -141,15 +141,19 @@ class _Page:
             self.p.drawImage(QRectF(0, self.y, w, h), img)
         self.y += h + self.mm(3)
 
-    def table(self, headers: list[str], rows: list[list[str]], widths: list[float], right: set[int] = frozenset(),
-              size: float = 8.5) -> None:
-        """`widths`: column shares of the page width; `right`: columns aligned right (numbers)."""
+    def table(self, headers: list[str], rows: list[list[str]], widths: list[float] | None = None,
+              right: set[int] = frozenset(), size: float = 8.5) -> None:
+        """`widths`: column shares of the page width, or None: each column as
+        wide as its longest cell, the widest cut down first when the page is
+        too narrow; `right`: columns aligned right (numbers)."""
         fm = QFontMetricsF(self.font(size), self.w)
         line = fm.height() * 1.45
+        pad = self.mm(1.2)
+        if widths is None:
+            widths = _fitted(headers, rows, QFontMetricsF(self.font(size, True), self.w), fm, 2 * pad, self.width)
         xs = [0.0]
         for share in widths:
             xs.append(xs[-1] + share * self.width / sum(widths))
-        pad = self.mm(1.2)
 
         def draw_row(cells, bold, shade):
             self.room(line)
@@ -176,6 +180,22 @@ class _Page:
         self.y += self.mm(4)
 
 
+def _fitted(headers, rows, bold, plain, pad: float, width: float) -> list[float]:
+    """Column widths that fit every cell where the page allows: natural widths,
+    then the widest columns capped at the one width that makes them fit (only
+    those columns' long cells, names and dates, get cut short)."""
+    natural = [max([bold.horizontalAdvance(str(h))] + [plain.horizontalAdvance(str(r[c])) for r in rows]) + pad
+               for c, h in enumerate(headers)]
+    if sum(natural) <= width:
+        spare = (width - sum(natural)) / len(natural)
+        return [n + spare for n in natural]
+    lo, hi = 0.0, max(natural)
+    for _ in range(40):  # bisection on the cap: sum(min(n, cap)) is monotone in it
+        cap = (lo + hi) / 2
+        lo, hi = (cap, hi) if sum(min(n, cap) for n in natural) < width else (lo, cap)
+    return [min(n, lo) for n in natural]
+
+
 def _round_rows(t: TraineeReport) -> list[list[str]]:
     return [[str(r.number), _when(r.started_at), r.scenario_name, r.outcome_text, _num(r.expert_value),
              _num(r.optimum), str(r.decisions), _pct(r.suboptimal_pct), _num(r.total_regret),
@@ -185,7 +205,6 @@ def _round_rows(t: TraineeReport) -> list[list[str]]:
 
 ROUND_HEADERS = ["#", "started (UTC)", "scenario", "outcome", "expert", "optimum", "decided", "% subopt.",
                  "regret", "acc.", "tips"]   # acc.: accuracy 0-100, README "Accuracy"
-ROUND_WIDTHS = [0.5, 2.1, 2.2, 1.4, 1.0, 1.3, 1.2, 1.4, 1.0, 1.1, 0.7]
 
 
 def headline_text(t: TraineeReport) -> str:
@@ -210,7 +229,7 @@ def _trainee_section(page: _Page, t: TraineeReport, images: dict, brief: bool) -
         page.image(images[key])
     if t.rounds:
         page.text("Rounds", 11, True)
-        page.table(ROUND_HEADERS, _round_rows(t), ROUND_WIDTHS, right={0, 4, 5, 6, 7, 8, 9, 10})
+        page.table(ROUND_HEADERS, _round_rows(t), right={0, 4, 5, 6, 7, 8, 9, 10})
         page.text("acc.: accuracy, 0-100 from each decision's regret (100: every decision as good as the "
                   "expert's; a decision costing the inaccuracy line counts 50)", 8.5, colour=theme.MUTED, after=3)
     page.text("Most frequent mistakes", 11, True)

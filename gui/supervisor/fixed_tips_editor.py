@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QVBoxLayout, QWidget)
 
 from engine.scenario import load_scenario
-from gui.start_screen import scenario_menu
+from gui.scenario_menu import scenario_menu
 from gui.theme import STYLE_SHEET
 from tips.fixed import MAX_TIPS, fields, save_fixed
 
