@@ -47,11 +47,11 @@ SCENARIO = "burger"
 def seat(index: int) -> int:
     """A seat's process: ready, then one `play` per "go URL" line, answered
     with one JSON line {"rc", "seconds", "error", "decisions"}."""
-    import engine.expert  # noqa: F401  (torch: seconds to import, so before the start)
+    import engine.expert.trained  # noqa: F401  (torch: seconds to import, so before the start)
     import engine.optimum  # noqa: F401
     import engine.records.commands  # noqa: F401
     import engine.records.play  # noqa: F401
-    import engine.scoring  # noqa: F401
+    import engine.expert.scoring  # noqa: F401
     from gui.cli import main
 
     out = sys.stdout

@@ -20,13 +20,13 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.expert import Expert, shipped_expert  # noqa: E402
-from engine.expert_commands import known_optimum  # noqa: E402
+from engine.expert.trained import Expert, shipped_expert  # noqa: E402
+from engine.expert.commands import known_optimum  # noqa: E402
 from engine.policies import BASELINES, play_round, random_policy  # noqa: E402
 from engine.scenario import bundled_names, load_scenario  # noqa: E402
-from engine.scoring import MoveScorer  # noqa: E402
+from engine.expert.scoring import MoveScorer  # noqa: E402
 from engine.simulator import Kitchen  # noqa: E402
-from engine.training import Settings, relative_gap, train  # noqa: E402
+from engine.expert.training import Settings, relative_gap, train  # noqa: E402
 
 
 def mean_value(sc, policy, episodes):

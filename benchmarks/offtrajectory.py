@@ -20,12 +20,12 @@ import time
 import numpy as np
 import torch
 
-from engine.expert import load_expert, shipped_expert
+from engine.expert.trained import load_expert, shipped_expert
 from engine.optimum import solve
 from engine.rounds import play_round
 from engine.scenario import load_scenario
 from engine.simulator import Kitchen
-from engine.verdicts import random_states
+from engine.expert.verdicts import random_states
 
 
 def off_trajectory_gaps(kitchen: Kitchen, expert, states: list, time_limit: float) -> np.ndarray:

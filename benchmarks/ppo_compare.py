@@ -21,9 +21,9 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.expert_commands import known_optimum  # noqa: E402
+from engine.expert.commands import known_optimum  # noqa: E402
 from engine.scenario import load_scenario  # noqa: E402
-from engine.training import Settings, relative_gap, train  # noqa: E402
+from engine.expert.training import Settings, relative_gap, train  # noqa: E402
 
 
 def make_env(scenario):

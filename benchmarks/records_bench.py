@@ -37,9 +37,9 @@ def expert_and_scorer(scenario):
     import torch
 
     torch.set_num_threads(1)
-    from engine.expert import Expert, ExpertError, shipped_expert
-    from engine.policy_net import PolicyNet
-    from engine.scoring import MoveScorer
+    from engine.expert.trained import Expert, ExpertError, shipped_expert
+    from engine.expert.network import PolicyNet
+    from engine.expert.scoring import MoveScorer
 
     try:
         expert, which = shipped_expert(scenario), "shipped expert"

@@ -84,9 +84,9 @@ def main() -> None:
             for name in SCENARIOS:
                 default_scorer(load_scenario(name))
         except LookupError:
-            from engine.expert import Expert
-            from engine.policy_net import PolicyNet
-            from engine.scoring import MoveScorer
+            from engine.expert.trained import Expert
+            from engine.expert.network import PolicyNet
+            from engine.expert.scoring import MoveScorer
             expert = Expert(PolicyNet())
             scorer_for, label = (lambda sc: (expert, MoveScorer(expert))), "an untrained expert (no shipped one)"
         with open_store(f"sqlite:///{tmp / 'c.db'}") as st:

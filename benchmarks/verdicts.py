@@ -1,6 +1,6 @@
 """Verdict accuracy of the default move scorer, judged by the exact regret
 (issue 12): every deterministic bundled scenario, decisions from simulated
-trainees with habits and from random mid-round states (engine/verdicts.py).
+trainees with habits and from random mid-round states (engine/expert/verdicts.py).
 Prints a table with the goals and whether each is met; asserts nothing.
 
     PYTHONPATH=. .venv/bin/python benchmarks/verdicts.py [SCENARIO...] [--decisions 500] [--seed 0]
@@ -26,12 +26,12 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.expert import load_expert, shipped_expert  # noqa: E402
+from engine.expert.trained import load_expert, shipped_expert  # noqa: E402
 from engine.scenario import bundled_names, load_scenario  # noqa: E402
 from engine.exact_regret import Optima  # noqa: E402
-from engine.scoring import MoveScorer  # noqa: E402
+from engine.expert.scoring import MoveScorer  # noqa: E402
 from engine.simulator import Kitchen  # noqa: E402
-from engine.verdicts import GOALS, goals_met, measure  # noqa: E402
+from engine.expert.verdicts import GOALS, goals_met, measure  # noqa: E402
 
 
 def pct(v, digits=1):

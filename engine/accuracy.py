@@ -9,7 +9,7 @@ each decision, in the scenario's own units (turns, or points):
     accuracy(round)    = mean of accuracy(decision) over its scored decisions
 
 `half` is the regret that halves a decision's accuracy: the scenario's
-"inaccuracy" threshold (engine.scoring.Thresholds; makespan: 1.5 turns,
+"inaccuracy" threshold (engine.expert.scoring.Thresholds; makespan: 1.5 turns,
 reward: 20 % of a mean dish's points). On a makespan round a decision as
 good as the expert's (or better) scores 100, one costing 1 turn 63, 2 turns
 (a mistake) 40, 3 turns (a blunder) 25, 6 turns 6. A round with no scored
@@ -25,7 +25,7 @@ from engine.scenario import Scenario
 
 def half_regret(scenario: Scenario) -> float:
     """The regret, in the scenario's own units, that halves a decision's accuracy."""
-    from engine.scoring import Thresholds
+    from engine.expert.scoring import Thresholds
 
     return Thresholds.for_scenario(scenario).inaccuracy
 

@@ -16,7 +16,7 @@ from engine.scenario import ScenarioError, load_scenario
 seed_count = whole_number(1, 1000, "1 to 1000 seeds")
 
 # Modules of the engine package that add their own subcommands.
-COMMAND_MODULES = ("engine.expert_commands", "engine.records.commands", "engine.traces.commands",
+COMMAND_MODULES = ("engine.expert.commands", "engine.records.commands", "engine.traces.commands",
                    "engine.records.study_commands")
 
 

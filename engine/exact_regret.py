@@ -1,7 +1,7 @@
 """The exact regret of a decision on a deterministic round: the best value
 reachable after it against the best value reachable before it, both proven
 by CP-SAT (engine.optimum.solve). This is the judge the move scorer is
-measured against (engine/verdicts.py) and what `MoveScorer(exact=True)`
+measured against (engine/expert/verdicts.py) and what `MoveScorer(exact=True)`
 reports beside its verdicts.
 
     regret = optimum(after) - optimum(before)   makespan (turns)

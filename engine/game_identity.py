@@ -18,7 +18,7 @@ rules, and nothing else:
         horizon for makespan, which only caps a round: an expert applies to a
         makespan scenario whose horizon is at least the one it was trained
         with (`TrainedFor.problem`), and it then sees the features of its
-        trained horizon (engine/features.py), so it plays as it was trained.
+        trained horizon (engine/expert/features.py), so it plays as it was trained.
 
 Arrivals whose `until` was left out run to the horizon, so a longer horizon
 there does change the game, and the hash says so (it is taken of the parsed

@@ -29,7 +29,7 @@ and the behaviour the research observed:
   experimental condition: only what the advice says differs.
 
 This is the engine's part, with no tips: the benchmarks draw the states
-people reach from it (engine/verdicts.py). Following tips that are shown is
+people reach from it (engine/expert/verdicts.py). Following tips that are shown is
 built on top of it in tips/trainees.py, through `_advised_choice`, which
 here never advises.
 """

@@ -25,8 +25,8 @@ ScorerFactory = Callable[[Any], Any]
 
 def shipped_scorer(scenario):
     """The bundled expert for this scenario, wrapped in a MoveScorer."""
-    from engine.expert import shipped_expert
-    from engine.scoring import MoveScorer
+    from engine.expert.trained import shipped_expert
+    from engine.expert.scoring import MoveScorer
 
     if "torch" in sys.modules:
         # two cores shared with the GUI: one thread keeps the board responsive

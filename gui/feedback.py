@@ -22,7 +22,7 @@ class ScoredTick:
     """A decided tick with the expert's verdict, kept for the round summary."""
     state: State
     decision: dict[int, int]
-    score: object  # engine.scoring.MoveScore (duck-typed, so tests can pass a stand-in)
+    score: object  # engine.expert.scoring.MoveScore (duck-typed, so tests can pass a stand-in)
 
     @property
     def tick(self) -> int:

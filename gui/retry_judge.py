@@ -1,7 +1,7 @@
 """Judging a retried decision, without Qt (run on a background thread).
 
 A retry is right when its regret is under the scenario's "good" line
-(engine.scoring.Thresholds: makespan half a turn, so on a deterministic
+(engine.expert.scoring.Thresholds: makespan half a turn, so on a deterministic
 makespan round only a decision that keeps the optimum in reach). Where the
 scenario is deterministic the regret is exact: the CP-SAT optimum after the
 decision against the optimum before it (engine/exact_regret.py), and the
@@ -34,7 +34,7 @@ class RetryResult:
 
 def judge_retry(kitchen: Kitchen, state: State, decision: dict[int, int], expert_decision: dict[int, int],
                 scorer_factory=None, exact: bool = True, optima=None) -> RetryResult:
-    from engine.scoring import Thresholds
+    from engine.expert.scoring import Thresholds
 
     th = Thresholds.for_scenario(kitchen.scenario)
     decision = {w: j for w, j in decision.items() if j != IDLE}
@@ -75,7 +75,7 @@ def _exact(kitchen, state, decision, expert_decision, optima):
 def shipped_rules(scenario):
     """The rule list mined from the scenario's shipped expert; None without one."""
     try:
-        from engine.expert import ExpertError, shipped_expert
+        from engine.expert.trained import ExpertError, shipped_expert
         from tips.coach import rules_for
     except ImportError:
         return None

@@ -29,7 +29,7 @@ def compute_tips(store, person: str | None, scenario, condition: str) -> tuple[l
         return [], "No tips yet: the tips module is not part of this installation."
     mined = scorer = None
     if condition != "fixed":
-        from engine.expert import ExpertError, shipped_expert
+        from engine.expert.trained import ExpertError, shipped_expert
         from tips.coach import rules_for, scorer_for
 
         try:
@@ -62,7 +62,7 @@ def compute_adherence(store, round_id: int | None) -> list:
         return []
     mined = None
     if store.adherence(round_id) is None:
-        from engine.expert import ExpertError, shipped_expert
+        from engine.expert.trained import ExpertError, shipped_expert
         from tips.coach import rules_for
 
         scenario = store.kitchen(round_id).scenario

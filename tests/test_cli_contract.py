@@ -80,7 +80,7 @@ def test_every_command_takes_json():
 
 
 def test_play_and_export_print_json(tmp_path, capsys):
-    from engine.expert import ExpertError, shipped_expert
+    from engine.expert.trained import ExpertError, shipped_expert
     from engine.scenario import load_scenario
 
     try:

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from engine.exhaustive import exhaustive_optimum
-from engine.expert import Expert, shipped_expert, ExpertError
-from engine.features import TickView
+from engine.expert.trained import Expert, shipped_expert, ExpertError
+from engine.expert.features import TickView
 from engine.game_identity import game_hash
 from engine.gym_env import KitchenEnv
 from engine.optimum import replay, solve
 from engine.policies import BASELINES
-from engine.policy_net import PolicyNet
+from engine.expert.network import PolicyNet
 from engine.rounds import play_round
 from engine.scenario import ScenarioError, load_scenario, parse_scenario
 from engine.simulator import IDLE, IllegalDecision, Kitchen

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from engine.expert import ExpertError, load_expert
+from engine.expert.trained import ExpertError, load_expert
 from engine.scenario import load_scenario
 
 EXPERTS = Path(__file__).resolve().parent.parent / "resources" / "experts"
@@ -53,7 +53,7 @@ def test_an_absurd_or_false_size_is_refused_before_allocating(tmp_path, hidden, 
         blob["hidden"] = hidden
 
     path = edited_expert(tmp_path, resize)
-    import engine.expert as expert_module
+    import engine.expert.trained as expert_module
 
     built = []
     real = expert_module.PolicyNet
@@ -87,7 +87,7 @@ def test_missing_or_foreign_tensors_are_refused(tmp_path):
 
 
 def test_a_file_too_large_to_be_an_expert_is_not_read(tmp_path, monkeypatch):
-    import engine.expert as expert_module
+    import engine.expert.trained as expert_module
 
     path = tmp_path / "burger.pt"
     shutil.copy(EXPERTS / "burger.pt", path)

@@ -7,11 +7,11 @@ import pytest
 import torch
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from engine.expert import Expert, ExpertError, load_expert, save_expert, shipped_expert
-from engine.features import N_FEATURES, FEATURE_NAMES, TickView
+from engine.expert.trained import Expert, ExpertError, load_expert, save_expert, shipped_expert
+from engine.expert.features import N_FEATURES, FEATURE_NAMES, TickView
 from engine.policies import play_round, random_policy
-from engine.policy_net import PolicyNet, masked_log_softmax
-from engine.rollout import greedy_decision
+from engine.expert.network import PolicyNet, masked_log_softmax
+from engine.expert.rollout import greedy_decision
 from engine.scenario import load_scenario
 from engine.simulator import IDLE, Kitchen
 
@@ -152,8 +152,8 @@ def test_refuses_another_scenario(trained):
 
 def test_refuses_another_features_version(trained, monkeypatch):
     sc, _, path = trained
-    import engine.expert
-    monkeypatch.setattr(engine.expert, "FEATURES_VERSION", 999)
+    import engine.expert.trained
+    monkeypatch.setattr(engine.expert.trained, "FEATURES_VERSION", 999)
     with pytest.raises(ExpertError, match="features version"):
         load_expert(path, sc)
 

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 import torch
 
-from engine.expert import Expert
-from engine.features import TickView
+from engine.expert.trained import Expert
+from engine.expert.features import TickView
 from engine.policies import play_round
-from engine.policy_net import PolicyNet
+from engine.expert.network import PolicyNet
 from engine.scenario import load_scenario, parse_scenario
 from engine.simulator import IDLE, Kitchen
-from engine.training import (Settings, exploring_start, reinforce_loss, returns_to_go, sample_rollouts, train,
+from engine.expert.training import (Settings, exploring_start, reinforce_loss, returns_to_go, sample_rollouts, train,
                              training_record)
 from gui.cli import main
 

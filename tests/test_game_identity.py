@@ -8,13 +8,13 @@ import re
 import numpy as np
 import pytest
 
-from engine.expert import ExpertError, load_expert, save_expert, shipped_expert, EXPERTS_DIR
+from engine.expert.trained import ExpertError, load_expert, save_expert, shipped_expert, EXPERTS_DIR
 from engine.game_identity import game_hash
 from engine.policies import BASELINES, greedy_policy
-from engine.policy_net import PolicyNet
+from engine.expert.network import PolicyNet
 from engine.records.store import open_store
 from engine.scenario import load_scenario
-from engine.scoring import MoveScorer
+from engine.expert.scoring import MoveScorer
 from engine.simulator import Kitchen
 from engine.traces.format import write_trace
 from engine.traces.generate import simulate_rows

@@ -6,13 +6,13 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from engine.expert import Expert  # noqa: E402
+from engine.expert.trained import Expert  # noqa: E402
 from engine.optimum import optimal_value  # noqa: E402
-from engine.policy_net import PolicyNet  # noqa: E402
+from engine.expert.network import PolicyNet  # noqa: E402
 from engine.policies import greedy_policy  # noqa: E402
 from engine.records.store import open_store  # noqa: E402
 from engine.scenario import load_scenario  # noqa: E402
-from engine.scoring import MoveScorer  # noqa: E402
+from engine.expert.scoring import MoveScorer  # noqa: E402
 from engine.simulator import Kitchen  # noqa: E402
 from gui.engine_thread import EngineClient  # noqa: E402
 from gui.round_model import RoundModel  # noqa: E402

@@ -201,7 +201,7 @@ def test_the_judge_is_exact_where_it_can_be_and_the_scorer_elsewhere():
     while not noisy.has_decision(s):
         s, _ = noisy.step(s, {})
     got = judge_retry(noisy, s, {}, dispatch_policy(noisy, s), FakeScorer)
-    from engine.scoring import Thresholds
+    from engine.expert.scoring import Thresholds
 
     assert not got.exact and got.correct == (got.regret < Thresholds.for_scenario(noisy.scenario).good)
     with pytest.raises(ValueError):

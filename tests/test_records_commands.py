@@ -24,8 +24,8 @@ def kc(*args, cwd=None):
 def untrained_expert():
     """A real expert network, just not trained: scores are real scorer output."""
     torch = pytest.importorskip("torch")
-    from engine.expert import Expert
-    from engine.policy_net import PolicyNet
+    from engine.expert.trained import Expert
+    from engine.expert.network import PolicyNet
 
     torch.manual_seed(0)
     return Expert(PolicyNet(hidden=16), scenario_hash="untrained", record={"weights_sha256": "0" * 64})
@@ -34,7 +34,7 @@ def untrained_expert():
 def test_play_stores_each_scored_decision(tmp_path, untrained_expert):
     from engine.policies import greedy_policy
     from engine.records.play import play_and_store
-    from engine.scoring import VERDICTS, MoveScorer
+    from engine.expert.scoring import VERDICTS, MoveScorer
 
     sc = load_scenario("burger")
     scorer = MoveScorer(untrained_expert, episodes=1)
@@ -57,7 +57,7 @@ def test_play_stores_each_scored_decision(tmp_path, untrained_expert):
 
 def test_play_then_export_from_the_console(tmp_path):
     """The issue's acceptance commands, with the shipped burger expert."""
-    from engine.expert import ExpertError, shipped_expert
+    from engine.expert.trained import ExpertError, shipped_expert
 
     try:
         shipped_expert(load_scenario("burger"))
@@ -80,8 +80,8 @@ def test_play_and_export_commands_with_a_saved_expert(tmp_path, monkeypatch, cap
     """The acceptance commands in-process, with an (untrained) expert saved the
     way `kitchen-coach train` saves one, standing in for the shipped folder."""
     torch = pytest.importorskip("torch")
-    import engine.expert as expert_module
-    from engine.policy_net import PolicyNet
+    import engine.expert.trained as expert_module
+    from engine.expert.network import PolicyNet
     from gui.cli import main
 
     torch.manual_seed(1)

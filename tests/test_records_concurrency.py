@@ -90,11 +90,11 @@ def test_eight_plays_at_once_on_an_existing_postgresql_database(fresh_pg_url):
 
 
 def _play_when_told(url: str, i: int) -> int:
-    import engine.expert  # noqa: F401  (torch: seconds to import, so before the start)
+    import engine.expert.trained  # noqa: F401  (torch: seconds to import, so before the start)
     import engine.optimum  # noqa: F401
     import engine.records.commands  # noqa: F401
     import engine.records.play  # noqa: F401
-    import engine.scoring  # noqa: F401
+    import engine.expert.scoring  # noqa: F401
     from gui.cli import main
 
     print("ready", flush=True)

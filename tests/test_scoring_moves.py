@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from engine.expert import Expert
+from engine.expert.trained import Expert
 from engine.policies import play_round, random_policy
-from engine.policy_net import PolicyNet
-from engine.rollout import future_kitchens, future_seeds
+from engine.expert.network import PolicyNet
+from engine.expert.rollout import future_kitchens, future_seeds
 from engine.scenario import load_scenario
-from engine.scoring import VERDICTS, MoveScorer, Thresholds
+from engine.expert.scoring import VERDICTS, MoveScorer, Thresholds
 from engine.simulator import IDLE, Kitchen
-from engine.training import Settings, train
+from engine.expert.training import Settings, train
 
 
 @pytest.fixture(scope="module")
@@ -181,8 +181,8 @@ def test_rollout_play_out_settles_overstated_regrets_on_small_kitchens():
     import itertools
 
     from engine.exact_regret import Optima
-    from engine.expert import shipped_expert
-    from engine.verdicts import draw_decisions
+    from engine.expert.trained import shipped_expert
+    from engine.expert.verdicts import draw_decisions
 
     sc = load_scenario("research-disruption")
     expert = shipped_expert(sc)

@@ -1,4 +1,4 @@
-"""Exploring starts from states human-like play reaches (engine/start_states.py):
+"""Exploring starts from states human-like play reaches (engine/expert/start_states.py):
 reachable, fixed by the seed, spread over the round, and training with them
 stays reproducible and can start from a shipped expert."""
 import numpy as np
@@ -7,8 +7,8 @@ import torch
 
 from engine.scenario import load_scenario
 from engine.simulator import Kitchen
-from engine.start_states import human_pool
-from engine.training import Settings, train, training_record
+from engine.expert.start_states import human_pool
+from engine.expert.training import Settings, train, training_record
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -38,7 +38,7 @@ def test_training_with_human_starts_is_deterministic_and_recorded(tmp_path):
 
 
 def test_training_can_start_from_the_shipped_expert():
-    from engine.expert import EXPERTS_DIR
+    from engine.expert.trained import EXPERTS_DIR
     sc = load_scenario("taco-demo")
     r = train(sc, Settings(seed=0, max_iterations=3, rollouts=8, human=0.5, human_pool=16,
                            init=str(EXPERTS_DIR / "taco-demo.pt")), optimal=4.0, progress=False)

@@ -11,7 +11,7 @@ from tips.trainees import Habit, SimulatedTrainee, TraineeModel
 
 @pytest.fixture(scope="module")
 def coach_parts(tmp_path_factory):
-    from engine.scoring import MoveScorer
+    from engine.expert.scoring import MoveScorer
     from tips.coach import expert_for
     from tips.mining import mine
 

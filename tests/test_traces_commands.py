@@ -218,9 +218,9 @@ def test_import_scores_with_the_real_move_scorer(tmp_path):
     enough to check that every decided tick is scored and stored whole)."""
     torch = pytest.importorskip("torch")
     torch.set_num_threads(1)
-    from engine.expert import Expert
-    from engine.policy_net import PolicyNet
-    from engine.scoring import VERDICTS, MoveScorer
+    from engine.expert.trained import Expert
+    from engine.expert.network import PolicyNet
+    from engine.expert.scoring import VERDICTS, MoveScorer
 
     f = tmp_path / "t.csv"
     write_trace(f, simulate_rows(load_scenario("taco-demo"), "taco-demo", {"ann": BASELINES["random"]}, 2))

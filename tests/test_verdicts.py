@@ -1,4 +1,4 @@
-"""Verdict accuracy (engine/verdicts.py, `evaluate --verdicts`): the scorer's
+"""Verdict accuracy (engine/expert/verdicts.py, `evaluate --verdicts`): the scorer's
 verdicts judged by the exact regret, counted right."""
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ pytest.importorskip("engine.optimum")
 
 from engine.exact_regret import Optima  # noqa: E402
 from engine.scenario import load_scenario, parse_scenario  # noqa: E402
-from engine.scoring import Thresholds  # noqa: E402
+from engine.expert.scoring import Thresholds  # noqa: E402
 from engine.simulator import IDLE, Kitchen  # noqa: E402
-from engine.verdicts import Drawn, draw_decisions, measure  # noqa: E402
+from engine.expert.verdicts import Drawn, draw_decisions, measure  # noqa: E402
 from gui.cli import main  # noqa: E402
 
 # One chop: Fast takes 1 tick, Slow 5. From the start the optimum is 1 turn,
@@ -97,7 +97,7 @@ def test_an_exact_scorer_agrees_everywhere_and_the_witness_changes_no_regret():
     assert exact.summary["blunder_precision"] in (None, 1.0)
     # a witness that reaches the optimum before a decision proves that decision
     # costs nothing; one that plays badly (stops at the horizon) proves nothing
-    from engine.expert import shipped_expert
+    from engine.expert.trained import shipped_expert
     expert = shipped_expert(sc)
     for witness in (expert.finisher.value, lambda kitchen, state: float(sc.ticks)):
         optima = Optima(10)
@@ -121,8 +121,8 @@ def test_the_shipped_scorer_agrees_with_the_exact_regret_on_burger():
     """The product property itself, on few decisions: the default scorer's
     verdicts on decisions people make match the exact ones (the expert's
     play-out alone agreed on 92 % of burger decisions; benchmarks/verdicts.py)."""
-    from engine.expert import shipped_expert
-    from engine.scoring import MoveScorer
+    from engine.expert.trained import shipped_expert
+    from engine.expert.scoring import MoveScorer
     sc = load_scenario("burger")
     expert = shipped_expert(sc)
     s = measure(sc, MoveScorer(expert), decisions=120, seed=5, witness=expert.finisher.value, progress=False).summary

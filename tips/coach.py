@@ -13,7 +13,7 @@ from tips.mining import MinedRules, cache_dir, cached_mine
 def expert_for(scenario: Scenario, minutes: float = 3.0, progress: bool = True):
     """The shipped expert; else one trained earlier for this exact scenario
     text; else train one now within `minutes` (progress on stderr) and keep it."""
-    from engine.expert import ExpertError, load_expert, shipped_expert
+    from engine.expert.trained import ExpertError, load_expert, shipped_expert
 
     try:
         return shipped_expert(scenario)
@@ -27,8 +27,8 @@ def expert_for(scenario: Scenario, minutes: float = 3.0, progress: bool = True):
             pass  # stale or damaged: train again
     import torch
 
-    from engine.expert import save_expert
-    from engine.training import Settings, train, training_record
+    from engine.expert.trained import save_expert
+    from engine.expert.training import Settings, train, training_record
 
     torch.set_num_threads(1)
     if progress:
@@ -40,7 +40,7 @@ def expert_for(scenario: Scenario, minutes: float = 3.0, progress: bool = True):
 
 
 def scorer_for(expert):
-    from engine.scoring import MoveScorer
+    from engine.expert.scoring import MoveScorer
 
     return MoveScorer(expert)
 

@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _expert_and_rules(scenario, minutes):
-    from engine.expert import ExpertError
+    from engine.expert.trained import ExpertError
     from tips.coach import expert_for, rules_for, scorer_for
 
     try:

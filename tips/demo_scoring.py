@@ -2,7 +2,7 @@
 in several.
 
 Scoring is the slow part of filling a database: every decided tick is scored
-by the move scorer (engine/scoring.py) against the shipped expert, as the app
+by the move scorer (engine/expert/scoring.py) against the shipped expert, as the app
 scores a trainee's decisions, and the tips need, for each worker who went
 against the rule covering their situation at a cost, what following it would
 have saved (tips/gains.py `cell_stats`, kept in `PlayedRound.rescored`). Both

@@ -40,7 +40,7 @@ class ExperimentSettings:
 def good_threshold(scorer, scenario: Scenario) -> float:
     """Regret above which a worker's decision is suboptimal: the scorer's
     "good" verdict threshold (own units)."""
-    from engine.scoring import Thresholds
+    from engine.expert.scoring import Thresholds
 
     return float((getattr(scorer, "thresholds", None) or Thresholds.for_scenario(scenario)).good)
 

@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _expert_and_scorer(scenario, path: str | None):
     """The expert (needed to score: the shipped one unless a file is named) and a MoveScorer on it."""
     try:
-        from engine.expert import ExpertError, load_expert, shipped_expert
-        from engine.scoring import MoveScorer
+        from engine.expert.trained import ExpertError, load_expert, shipped_expert
+        from engine.expert.scoring import MoveScorer
     except ImportError as e:
         raise CommandError(f"scoring is not available in this build ({e})") from None
     try:

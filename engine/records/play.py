@@ -15,7 +15,7 @@ from engine.simulator import Kitchen
 
 
 def expert_id(store: Store, scenario: Scenario, expert) -> int | None:
-    """Register a loaded `engine.expert.Expert` (by its weights' hash) and return its id."""
+    """Register a loaded `engine.expert.trained.Expert` (by its weights' hash) and return its id."""
     if expert is None:
         return None
     record = dict(getattr(expert, "record", None) or {})

@@ -79,8 +79,8 @@ def default_scorer(scenario: Scenario):
     """(expert, MoveScorer) for a scenario whose game has a shipped expert
     (engine/game_identity.py); raises LookupError with the reason when there is none."""
     try:
-        from engine.expert import ExpertError, shipped_expert
-        from engine.scoring import MoveScorer
+        from engine.expert.trained import ExpertError, shipped_expert
+        from engine.expert.scoring import MoveScorer
     except ImportError as e:
         raise LookupError(f"scoring is not available in this build ({e})") from None
     try:
@@ -95,8 +95,8 @@ def file_scorer(path: str | Path) -> Callable[[Scenario], tuple]:
     does not fit a round's game refuses the import rather than storing the
     rounds unscored: once stored, the same rounds are never imported again."""
     def scorer_for(scenario: Scenario) -> tuple:
-        from engine.expert import ExpertError, load_expert
-        from engine.scoring import MoveScorer
+        from engine.expert.trained import ExpertError, load_expert
+        from engine.expert.scoring import MoveScorer
 
         try:
             expert = load_expert(path, scenario)

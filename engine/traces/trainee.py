@@ -11,7 +11,7 @@ each choice. Training maximises the log likelihood of the choices the person
 made (cross-entropy), full batch, with Adam.
 
 Feature rows (FEATURES, same order), our own rather than the expert's
-engine/features.py, because habits are about *who does what*: a person's
+engine/expert/features.py, because habits are about *who does what*: a person's
 "the server never cooks" is a fact about a role and a task type, which the
 expert's role-blind features cannot express:
 

@@ -4,7 +4,7 @@ app stores them, each decision scored against a stand-in expert.
 
 The stand-in expert is the dispatch rule (engine.policies), and a decision's
 value is the outcome when that rule plays the round out after it: the same
-definition of regret as engine.scoring, without loading torch or a trained
+definition of regret as engine.expert.scoring, without loading torch or a trained
 policy (none may be shipped for a scenario being edited). No Qt here.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 from engine.policies import dispatch_policy, random_policy
 from engine.simulator import IDLE, Kitchen, State, with_choice
 
-# engine.scoring's verdict thresholds for makespan rounds, in turns; reward
+# engine.expert.scoring's verdict thresholds for makespan rounds, in turns; reward
 # rounds scale them by a dish's points there. Kept here so seeding needs no torch.
 _THRESHOLDS = (1e-6, 0.5, 1.5, 3.0)
 SAMPLE_TIPS = (
@@ -57,7 +57,7 @@ class StandInScore:
 
 
 class StandInScorer:
-    """`score(kitchen, state, decision)` like engine.scoring.MoveScorer, with the
+    """`score(kitchen, state, decision)` like engine.expert.scoring.MoveScorer, with the
     dispatch rule as the expert (deterministic scenarios: one future)."""
 
     def _finish(self, kitchen: Kitchen, state: State, decision: dict[int, int]) -> float:

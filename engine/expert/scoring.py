@@ -56,9 +56,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from engine.exact_regret import Optima, settled
-from engine.features import TickView
+from engine.expert.features import TickView
 from engine.policies import dispatch_policy
-from engine.rollout import Finisher, future_kitchens, future_seeds, greedy_decision, mean_after
+from engine.expert.rollout import Finisher, future_kitchens, future_seeds, greedy_decision, mean_after
 from engine.scenario import Scenario
 from engine.simulator import IDLE, Kitchen, State, with_choice
 

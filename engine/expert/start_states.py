@@ -11,7 +11,7 @@ state coverage; the policy-gradient update itself is unchanged):
 
 - trainee: a state along a whole round of a simulated habit trainee
   (engine/trainee_sim.py): each of the scenario's worst habits alone, all of
-  them together, none; three noise levels, as engine/verdicts.py draws them;
+  them together, none; three noise levels, as engine/expert/verdicts.py draws them;
 - greedy: a state along a round of the dispatch/greedy baselines, with a
   random decision mixed in now and then (a greedy player's slip);
 - and, from any of those with probability `detour`, one more random decision,

@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="longest random prefix, in decision ticks (default 8)")
     p.add_argument("--human-starts", type=fraction, default=0.0,
                    help="share of those exploring starts taken instead from states human-like play reaches: "
-                        "simulated habit trainees and greedy play with slips (engine/start_states.py; default 0)")
+                        "simulated habit trainees and greedy play with slips (engine/expert/start_states.py; default 0)")
     p.add_argument("--explore-patience", type=positive_int, default=60,
                    help="with exploring starts, evaluations (every 5 steps) without improvement before "
                         "training stops (default 60)")
@@ -83,8 +83,8 @@ def _json_number(v: float | None):
 def cmd_train(args) -> int:
     import torch
 
-    from engine.expert import save_expert
-    from engine.training import Settings, train, training_record
+    from engine.expert.trained import save_expert
+    from engine.expert.training import Settings, train, training_record
 
     sc = load_scenario(args.scenario)
     check_out(args.out)  # before the training budget is spent, not after
@@ -130,7 +130,7 @@ def check_out(out: str) -> None:
 
 
 def load_policy_expert(sc: Scenario, path: str | None, rollout: bool):
-    from engine.expert import ExpertError, load_expert, shipped_expert
+    from engine.expert.trained import ExpertError, load_expert, shipped_expert
     try:
         return load_expert(path, sc, rollout=rollout) if path else shipped_expert(sc, rollout=rollout)
     except ExpertError as e:
@@ -173,7 +173,7 @@ def cmd_evaluate(args) -> int:
 
 
 def evaluate_verdicts(sc: Scenario, args) -> int:
-    """`evaluate --verdicts`: the default move scorer judged by the exact regret (engine/verdicts.py)."""
+    """`evaluate --verdicts`: the default move scorer judged by the exact regret (engine/expert/verdicts.py)."""
     if sc.stochastic:
         raise CommandError(f"{sc.key}: --verdicts needs a deterministic scenario; this one is stochastic, "
                            "so there is no exact optimum per state to judge verdicts by")
@@ -183,8 +183,8 @@ def evaluate_verdicts(sc: Scenario, args) -> int:
         raise CommandError("--verdicts needs the exact solver (ortools), which this build lacks")
     import torch
 
-    from engine.scoring import MoveScorer
-    from engine.verdicts import measure
+    from engine.expert.scoring import MoveScorer
+    from engine.expert.verdicts import measure
     torch.set_num_threads(1)
     expert = load_policy_expert(sc, args.expert, args.rollout)
     m = measure(sc, MoveScorer(expert), decisions=args.decisions, seed=args.seed, time_limit=args.time_limit,

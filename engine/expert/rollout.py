@@ -22,8 +22,8 @@ import weakref
 
 import numpy as np
 
-from engine.features import TickView
-from engine.policy_net import NumpyScorer
+from engine.expert.features import TickView
+from engine.expert.network import NumpyScorer
 from engine.simulator import IDLE, Kitchen, State
 
 

@@ -32,7 +32,7 @@ training stops at the budget or when that pair has not improved for
 explore_patience evaluations.
 
 Human-like starts: a share `human` of those exploring starts begins instead
-at a state human-like play reaches (engine/start_states.py: along rounds of
+at a state human-like play reaches (engine/expert/start_states.py: along rounds of
 simulated habit trainees, worst habits alone and mixed, three noise levels,
 and of the greedy baselines with slips, sometimes one random decision on),
 drawn from a pool of `human_pool` states built once per run; the held-out
@@ -54,9 +54,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from engine.features import TickView
+from engine.expert.features import TickView
 from engine.policies import random_policy
-from engine.policy_net import NumpyScorer, PolicyNet, masked_log_softmax
+from engine.expert.network import NumpyScorer, PolicyNet, masked_log_softmax
 from engine.scenario import Scenario
 from engine.simulator import IDLE, Kitchen, State
 
@@ -83,7 +83,7 @@ class Settings:
     explore_eval: int = 32       # held-out exploring starts the greedy policy is judged on
     explore_patience: int = 60   # evaluations without improvement before training stops
     human: float = 0.0           # share of exploring starts from human-like play instead of a random prefix
-    human_pool: int = 1024       # states in that pool (drawn once per run; engine/start_states.py)
+    human_pool: int = 1024       # states in that pool (drawn once per run; engine/expert/start_states.py)
     init: str = ""               # weights (.pt for this game) to start from instead of a fresh policy
 
 
@@ -246,7 +246,7 @@ def held_out_starts(scenario: Scenario, s: Settings) -> list[tuple[Kitchen, Stat
         k = Kitchen(scenario, e if scenario.stochastic else 0)
         out.append((k, exploring_start(k, np.random.default_rng([2026, e]), s.explore_ticks)))
     if n_human:  # the training pool's seed is the run's; this one is fixed, so runs compare
-        from engine.start_states import human_pool
+        from engine.expert.start_states import human_pool
         out += human_pool(scenario, n_human, seed=2026, kitchen=lambda i: Kitchen(scenario, 10**6 + i)
                           if scenario.stochastic else out[0][0] if out else Kitchen(scenario, 0))
     return out
@@ -259,7 +259,7 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
     rng = np.random.default_rng(s.seed)
     net = PolicyNet(hidden=s.hidden)
     if s.init:  # fine-tuning: an expert already optimal on the round learns the states people reach
-        from engine.expert import load_expert
+        from engine.expert.trained import load_expert
         net = load_expert(s.init, scenario).net
         net.train()
     opt = torch.optim.Adam(net.parameters(), lr=s.lr)
@@ -271,7 +271,7 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
     n_human = round(s.human * n_explore)
     pool = []
     if n_human:
-        from engine.start_states import human_pool
+        from engine.expert.start_states import human_pool
         pool = human_pool(scenario, s.human_pool, seed=s.seed, kitchen=lambda i: Kitchen(scenario, 2 * 10**6 + i)
                           if scenario.stochastic else fixed_kitchen)
 

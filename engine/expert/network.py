@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.features import N_FEATURES, N_GLOBAL
+from engine.expert.features import N_FEATURES, N_GLOBAL
 
 DTYPE = torch.float64
 # Widest hidden layer an expert file may ask for. The shipped experts use 64;

@@ -7,7 +7,7 @@ one clear sentence, a file that is missing, corrupt or edited since training,
 trained for another game (engine/game_identity.py: names, seconds per tick and
 a longer makespan horizon do not make another game) or features version,
 and weights that could not have come out of training: non-finite numbers, or
-a size beyond `policy_net.MAX_HIDDEN` or other than the tensors' own (the
+a size beyond `network.MAX_HIDDEN` or other than the tensors' own (the
 hash only shows the pair is unchanged, not that whoever wrote it was careful).
 """
 from __future__ import annotations
@@ -19,16 +19,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from engine.features import FEATURES_VERSION
+from engine.expert.features import FEATURES_VERSION
 from engine.game_identity import TrainedFor, from_record, game_hash
-from engine.policy_net import PolicyNet, state_dict_problem
-from engine.rollout import Finisher, greedy_decision, rollout_decision
+from engine.expert.network import PolicyNet, state_dict_problem
+from engine.expert.rollout import Finisher, greedy_decision, rollout_decision
 from engine.scenario import Scenario
 from engine.simulator import Kitchen, State
 
-EXPERTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "experts"
+EXPERTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "experts"
 FILE_FORMAT = 1
-# The widest network allowed (policy_net.MAX_HIDDEN) is about 17 MB of weights;
+# The widest network allowed (network.MAX_HIDDEN) is about 17 MB of weights;
 # a larger file is not an expert, and is refused before it is read.
 MAX_FILE_BYTES = 64 * 2**20
 

@@ -38,7 +38,7 @@ import numpy as np
 from engine.exact_regret import Optima, Witness, settled
 from engine.policies import random_policy
 from engine.scenario import Scenario
-from engine.scoring import Thresholds
+from engine.expert.scoring import Thresholds
 from engine.simulator import Kitchen, State
 from engine.trainee_sim import Habit, HabitTrainee, TraineeModel, worst_habits
 
