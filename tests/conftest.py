@@ -18,3 +18,26 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture
+def fresh_pg_url():
+    """A new database on the test PostgreSQL server (KITCHEN_COACH_TEST_PG, which
+    scripts/postgres sets), dropped afterwards; the test is skipped without one."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    server = os.environ.get("KITCHEN_COACH_TEST_PG")
+    if not server:
+        pytest.skip("KITCHEN_COACH_TEST_PG is not set (scripts/postgres starts a server)")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    name = f"kc_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -168,30 +168,14 @@ def test_several_scoring_processes_store_the_same_records(capsys, isolated, tmp_
 
 
 @pytest.mark.postgres
-def test_fills_a_postgresql_database_as_sqlite(capsys, isolated, tmp_path):
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    server = os.environ.get("KITCHEN_COACH_TEST_PG")
-    if not server:
-        pytest.skip("KITCHEN_COACH_TEST_PG is not set (scripts/postgres starts a server)")
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    name = f"kc_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = admin.url.set(database=name).render_as_string(hide_password=False)
-        code, out, err = run(ARGS + ["--trainees", "2", "--rounds", "2", "--seed", "4", "--db", url], capsys)
-        assert code == 0, err
-        pg = json.loads(out.strip().splitlines()[-1])
-        lite = _fill(capsys, tmp_path / "same.db", 2, 2, 4)
-        assert pg == lite
-        with open_store(url, create=False) as st:
-            rounds = [(info.value, info.decisions, info.total_regret)
-                      for p in st.people("trainee") for info in st.history(p)]
-        assert rounds == [(r[1], r[3], r[4]) for rs in _contents(tmp_path / "same.db").values() for r in rs]
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def test_fills_a_postgresql_database_as_sqlite(capsys, isolated, tmp_path, fresh_pg_url):
+    url = fresh_pg_url
+    code, out, err = run(ARGS + ["--trainees", "2", "--rounds", "2", "--seed", "4", "--db", url], capsys)
+    assert code == 0, err
+    pg = json.loads(out.strip().splitlines()[-1])
+    lite = _fill(capsys, tmp_path / "same.db", 2, 2, 4)
+    assert pg == lite
+    with open_store(url, create=False) as st:
+        rounds = [(info.value, info.decisions, info.total_regret)
+                  for p in st.people("trainee") for info in st.history(p)]
+    assert rounds == [(r[1], r[3], r[4]) for rs in _contents(tmp_path / "same.db").values() for r in rs]

@@ -14,7 +14,7 @@ from engine.records.models import utcnow
 from engine.records.store import StoreError, open_store
 from engine.scenario import load_scenario
 from engine.simulator import Kitchen
-from tests.test_records_store import db_url, pg_database  # noqa: F401 (fixtures: SQLite and PostgreSQL)
+from tests.test_records_store import db_url  # noqa: F401 (fixtures: SQLite and PostgreSQL)
 
 VERDICT_OF = {0: "best", 1: "inaccuracy", 2: "mistake", 3: "blunder"}
 

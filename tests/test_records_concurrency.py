@@ -11,19 +11,15 @@ what `play` needs, says it is ready, and runs `kitchen-coach play` (the same
 `main`) when the test tells all of them to go at once."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from engine.records.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
-PG = os.environ.get("KITCHEN_COACH_TEST_PG")
 N = 8
 
 pytestmark = pytest.mark.slow
@@ -60,22 +56,6 @@ def test_eight_plays_at_once_on_an_existing_sqlite_file(tmp_path):
     path = tmp_path / "records.db"
     open_store(str(path)).close()  # the schema, and nothing yet for the scenario, its expert or these people
     play_at_once(str(path))
-
-
-@pytest.fixture
-def fresh_pg_url():
-    if not PG:
-        pytest.skip("KITCHEN_COACH_TEST_PG is not set (scripts/postgres starts a server)")
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    name = f"kc_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgres

@@ -3,12 +3,10 @@ server (scripts/postgres starts one), against real PostgreSQL: same tests."""
 from __future__ import annotations
 
 import csv
-import os
-import uuid
 
 import numpy as np
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from engine.policies import BASELINES
 from engine.records.export import COLUMNS, write_csv
@@ -16,22 +14,6 @@ from engine.records.store import StoreError, open_store
 from engine.scenario import load_scenario
 from engine.simulator import IDLE, Kitchen
 
-PG = os.environ.get("KITCHEN_COACH_TEST_PG")
-
-
-def pg_database():
-    """A fresh database on the test server; yields its URL, drops it after."""
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    name = f"kc_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -39,9 +21,7 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'records.db'}"
         return
-    if not PG:
-        pytest.skip("KITCHEN_COACH_TEST_PG is not set (scripts/postgres starts a server)")
-    yield from pg_database()
+    yield request.getfixturevalue("fresh_pg_url")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from engine.records.store import open_store
 from engine.records.views import ABANDONED, CUT, FINISHED, UNFINISHED, round_kind
 from engine.scenario import load_scenario
 from tests.report_helpers import kinds_db
-from tests.test_records_store import db_url, pg_database  # noqa: F401 (fixtures: SQLite and PostgreSQL)
+from tests.test_records_store import db_url  # noqa: F401 (fixtures: SQLite and PostgreSQL)
 
 OK = ("best", "good")
 

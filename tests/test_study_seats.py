@@ -9,19 +9,15 @@ Each seat is this file run as a script: it imports what it needs, says
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from engine.records.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
-PG = os.environ.get("KITCHEN_COACH_TEST_PG")
 SEATS = 2
 PER_SEAT = 2
 
@@ -58,22 +54,6 @@ def run_seats(url: str, tmp_path: Path) -> None:
 
 def test_two_seats_run_participants_at_once_on_sqlite(tmp_path):
     run_seats(f"sqlite:///{tmp_path / 'records.db'}", tmp_path)
-
-
-@pytest.fixture
-def fresh_pg_url():
-    if not PG:
-        pytest.skip("KITCHEN_COACH_TEST_PG is not set (scripts/postgres starts a server)")
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    name = f"kc_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgres
