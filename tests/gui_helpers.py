@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+import pytest
+
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -67,3 +69,11 @@ def open_main_window(qtbot, tmp_path, seconds_per_tick=None):
     w.show()
     qtbot.waitUntil(lambda: w.store is not None, timeout=10000)
     return w
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    """An untimed app on a fresh database (a fixture: import it into a test module)."""
+    w = open_main_window(qtbot, tmp_path, seconds_per_tick=0)
+    yield w
+    w.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QDragEnterEvent
 from PySide6.QtWidgets import QApplication
@@ -19,14 +18,7 @@ from gui.board import BoardView
 from gui.board.cards import COMPACT_CARD_WIDTH, task_mime
 from gui.feedback import ScoredTick, feedback_line, so_far_line
 from gui.tips_source import _no_tips
-from tests.gui_helpers import drop, open_main_window
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = open_main_window(qtbot, tmp_path, seconds_per_tick=0)
-    yield w
-    w.close()
+from tests.gui_helpers import drop, window  # noqa: F401 (fixture)
 
 
 def test_backspace_takes_back_the_last_assignment_and_lanes_light_up(qtbot, window):

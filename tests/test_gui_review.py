@@ -12,14 +12,7 @@ from engine.optimum import decisions_from, solve
 from engine.policies import dispatch_policy
 from gui.retry_judge import judge_retry
 from gui.review import MyRoundsDialog
-from tests.gui_helpers import drop, open_main_window
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = open_main_window(qtbot, tmp_path, seconds_per_tick=0)
-    yield w
-    w.close()
+from tests.gui_helpers import drop, window  # noqa: F401 (fixture)
 
 
 def play_round_with_a_mistake(qtbot, w, name="Ann", key="burger"):

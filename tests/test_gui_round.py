@@ -2,7 +2,6 @@
 the keyboard path, the clock running out, undo, refused drops; then the
 stored decisions and the final score must equal the engine's."""
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
@@ -11,14 +10,7 @@ from engine.scenario import load_scenario
 from engine.simulator import Kitchen
 from gui.main_window import MainWindow
 from gui.summary_screen import ReplayDialog
-from tests.gui_helpers import FakeScorer, open_main_window, drop
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = open_main_window(qtbot, tmp_path, seconds_per_tick=0)
-    yield w
-    w.close()
+from tests.gui_helpers import FakeScorer, drop, window  # noqa: F401 (fixture)
 
 
 def start(qtbot, w, name="Ann", key="burger"):
