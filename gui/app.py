@@ -42,7 +42,10 @@ def make_app():
 
 def run_app(db: str | None = None) -> int:
     app = make_app()
+    from gui.gui_thread_gc import GuiThreadGC
     from gui.main_window import MainWindow
+
+    collector = GuiThreadGC(parent=app)  # noqa: F841 (kept by its parent)
 
     window = MainWindow(db=db)
     window.show()

@@ -41,3 +41,22 @@ def fresh_pg_url():
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def gc_on_the_gui_thread(request):
+    """In tests with Qt, Python's garbage collection runs on the GUI thread only,
+    as in the app (gui/gui_thread_gc.py): a collection on a background task's
+    thread could deadlock against the GUI thread."""
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("qapp")
+    from gui.gui_thread_gc import GuiThreadGC
+
+    collector = GuiThreadGC()
+    try:
+        yield
+    finally:
+        collector.stop()
+        collector.deleteLater()
