@@ -31,6 +31,10 @@ def make_app():
         app = QApplication(sys.argv[:1])
     from PySide6.QtGui import QFont
 
+    from gui.gui_thread_gc import GuiThreadGC
+
+    if app.findChild(GuiThreadGC) is None:  # the app, the desk, screenshots: one each
+        GuiThreadGC(parent=app)
     app.setApplicationName("Kitchen Coach")
     app.setOrganizationName("kitchen-coach")
     font = QFont(app.font())
@@ -42,10 +46,7 @@ def make_app():
 
 def run_app(db: str | None = None) -> int:
     app = make_app()
-    from gui.gui_thread_gc import GuiThreadGC
     from gui.main_window import MainWindow
-
-    collector = GuiThreadGC(parent=app)  # noqa: F841 (kept by its parent)
 
     window = MainWindow(db=db)
     window.show()

@@ -51,9 +51,12 @@ def gc_on_the_gui_thread(request):
     if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
         yield
         return
-    request.getfixturevalue("qapp")
+    app = request.getfixturevalue("qapp")
     from gui.gui_thread_gc import GuiThreadGC
 
+    if app.findChild(GuiThreadGC) is not None:  # make_app (gui/app.py) started one for good
+        yield
+        return
     collector = GuiThreadGC()
     try:
         yield
