@@ -185,9 +185,13 @@ class Background(QObject):
         self._live: dict[int, Task] = {}
         self._turns = threading.Condition()  # one job at a time, in the order submitted
         self._serving = 1
+        # answers leave in the order submitted too: a job's thread hands the turn
+        # on before its answer is posted, so the next job's answer can come first
+        self._issued, self._next_out = 0, 1
+        self._ready: dict[int, tuple] = {}
 
     def submit(self, fn: Callable, *args) -> int:
-        job = next(self._ids)
+        job = self._issued = next(self._ids)
         task = Task(self._serial, (job, fn, args), self)
         task.finished.connect(lambda result, job=job: self._deliver(job, result, ""))
         task.failed.connect(lambda error, job=job: self._deliver(job, None, error))
@@ -210,10 +214,25 @@ class Background(QObject):
         task = self._live.pop(job, None)
         if task is not None:
             task.cancel()
+        self._flush()  # later answers may have waited for this one
 
     def _deliver(self, job: int, result, error: str) -> None:
-        if self._live.pop(job, None) is not None:
-            self.finished.emit(job, result, error)
+        self._ready[job] = (result, error)
+        self._flush()
+
+    def _flush(self) -> None:
+        while self._next_out <= self._issued:
+            job = self._next_out
+            if job in self._ready:
+                result, error = self._ready.pop(job)
+            elif job in self._live:
+                return  # still running: the answers after it wait
+            else:
+                self._next_out += 1  # forgotten, and it said nothing
+                continue
+            self._next_out += 1
+            if self._live.pop(job, None) is not None:
+                self.finished.emit(job, result, error)
 
     def shutdown(self) -> None:
         for job in list(self._live):
