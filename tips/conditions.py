@@ -95,7 +95,8 @@ class Coach:
             return []
         if condition == "fixed":
             return self.fixed(handcrafted(self.scenario) if fixed_texts is None else fixed_texts)
-        if condition == "mined":
+        if condition == "mined" or (condition == "personalised" and not own):
+            # a newcomer's own figures are the population's: the same tips, the same order
             ranked = [(st.tip, st.saved_per_round) for st in population_tips(self.population(everyone), 99)]
         elif condition == "personalised":
             est = personal_estimates(self.mined, self.scorer, own, self.population(everyone), s.recency,

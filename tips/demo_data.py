@@ -152,7 +152,7 @@ def fill_demo(store, scenario: Scenario, settings: DemoSettings, expert, scorer,
     seats = [_Seat(name, cond, SimulatedTrainee(name, scenario, model, seed=s.seed * 10_007 + i),
                    np.random.default_rng([s.seed, i, 23]))
              for i, (name, cond, model) in enumerate(zip(names, balanced_conditions(s.trainees, s.seed),
-                                                          mixed_models(scenario, s.trainees, s.seed)))]
+                                                          mixed_models(scenario, s.trainees, s.seed, mined)))]
     for seat in seats:
         seat.person_id = store.person(seat.name).id
     ids = _Ids(store.scenario_id(scenario), _expert_id(store, scenario, expert), _optimum(scenario))
@@ -289,3 +289,5 @@ def _practise(trainee: SimulatedTrainee) -> None:
     docstring); the habits' pull is the trainee's `_bias`, which following
     advice weakens the same way (engine/trainee_sim.py `_took_advice`)."""
     trainee._bias = {key: b * PRACTICE for key, b in trainee._bias.items()}
+    for pull in trainee._rule_pull:  # habits in the tips' words (tips/trainees.py) the same way
+        pull[2] *= PRACTICE

@@ -6,8 +6,10 @@ instead of the records. Every condition plays the same trainees (same habits,
 same seeds) on the same kitchens, so differences between conditions come from
 the tips alone. By default the trainees are a mixed population
 (`tips.population.mixed_models`): each has one to three costly habits of
-their own, their own noise and their own adherence; `habits` gives instead
-one habit each, in turn. A decision is suboptimal when a worker's regret is
+their own, drawn from the mined list's vocabulary (a rule's situation, a
+role, the task type the role is drawn to there: tips/trainees.py
+`RuleHabit`), their own noise and their own adherence; `habits` gives
+instead one (role, task type) habit each, in turn. A decision is suboptimal when a worker's regret is
 above the scorer's "good" threshold.
 """
 from __future__ import annotations
@@ -45,17 +47,17 @@ def good_threshold(scorer, scenario: Scenario) -> float:
     return float((getattr(scorer, "thresholds", None) or Thresholds.for_scenario(scenario)).good)
 
 
-def trainee_models(scenario: Scenario, s: ExperimentSettings) -> list[TraineeModel]:
+def trainee_models(scenario: Scenario, s: ExperimentSettings, mined: MinedRules | None = None) -> list[TraineeModel]:
     if s.habits is None:
-        return mixed_models(scenario, s.trainees, s.seed)
+        return mixed_models(scenario, s.trainees, s.seed, mined)
     m = s.model
     return [TraineeModel(m.tau, m.idle_aversion, m.urgency, m.follow, (s.habits[i % len(s.habits)],) if s.habits else ())
             for i in range(s.trainees)]
 
 
-def make_trainees(scenario: Scenario, s: ExperimentSettings) -> list[SimulatedTrainee]:
+def make_trainees(scenario: Scenario, s: ExperimentSettings, mined: MinedRules | None = None) -> list[SimulatedTrainee]:
     return [SimulatedTrainee(f"trainee{i + 1}", scenario, model, seed=s.seed * 10_007 + i)
-            for i, model in enumerate(trainee_models(scenario, s))]
+            for i, model in enumerate(trainee_models(scenario, s, mined))]
 
 
 def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentSettings,
@@ -73,7 +75,7 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
     fixed = s.fixed_texts or HANDCRAFTED
     out: dict = {}
     for cond in CONDITIONS:
-        trainees = make_trainees(scenario, s)
+        trainees = make_trainees(scenario, s, mined)
         histories: list[list[PlayedRound]] = [[] for _ in trainees]
         rows = {"suboptimal_pct": [], "mean_value": [], "tips_shown": []}
         bar.set_postfix_str(cond)
@@ -101,7 +103,8 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
                 f"mean {rows['mean_value'][-1]:.2f}")
         out[cond] = rows
     bar.close()
-    habits = sorted({h.label for m in trainee_models(scenario, s) for h in m.habits})
+    habits = sorted({h.label for m in trainee_models(scenario, s, mined)
+                     for h in m.habits + getattr(m, 'rule_habits', ())})
     return {"conditions": out, "threshold": threshold, "trainees": s.trainees, "rounds": s.rounds,
             "habits": habits}
 

@@ -9,7 +9,7 @@ from engine.scenario import Scenario
 from engine.simulator import Kitchen
 from tips.gains import PlayedRound, TipStat, cell_stats, merge
 from tips.mining import MinedRules
-from tips.trainees import Habit, SimulatedTrainee, TraineeModel, costly_habits, worst_habits
+from tips.trainees import Habit, RuleHabit, RuleHabitModel, SimulatedTrainee, TraineeModel, costly_habits, worst_habits
 
 
 def round_kitchen(scenario: Scenario, seed: int, r: int) -> Kitchen:
@@ -47,21 +47,72 @@ def pool(*cell_maps: dict[str, TipStat]) -> dict[str, TipStat]:
     return out
 
 
-def mixed_models(scenario: Scenario, n: int, seed: int) -> list[TraineeModel]:
+def rule_habits(mined: MinedRules, rounds: int = 4, least: float = 0.03) -> list[RuleHabit]:
+    """One habit per cell of the tips' vocabulary (a rule with a condition, a
+    role it speaks to) that can cost something: in that rule's situation, the
+    role is drawn to the task type it is slowest at, against the quickest
+    worker, among those the rule does not say to do. Kept only where, in
+    `rounds` rounds of a trainee without habits, the habit could act (its
+    situation held with such a task open to a worker of the role) in at least
+    `least` of that role's free moments: a condition that never holds for the
+    role ("Alice is the quickest at chop") makes no habit."""
+    sc, vocab = mined.scenario, mined.vocab
+    fastest = {k: min(d for w in sc.workers if (d := w.ticks(k)) is not None) for k in sc.task_types}
+    candidates = []
+    for i in range(len(mined.rules.antecedents)):
+        keys = mined.keys(i)
+        action = vocab.actions[mined.action(i)]
+        for role in [mined.role_of(i)] if mined.role_of(i) else vocab.roles:
+            slowness = {}
+            for k in sc.task_types:
+                ticks = [d for w in sc.workers if w.role == role and (d := w.ticks(k)) is not None]
+                if ticks and k != action:
+                    slowness[k] = min(ticks) / fastest[k]
+            if slowness:
+                k = max(slowness, key=lambda t: (slowness[t], -sc.task_types.index(t)))
+                candidates.append(RuleHabit(tuple(keys), role, k))
+    acts = [0] * len(candidates)
+    moments: dict[str, int] = {}
+    for r in range(rounds):
+        kitchen = round_kitchen(sc, 0, r)
+        for state, _ in SimulatedTrainee("probe", sc, seed=r).play(kitchen):
+            open_ = kitchen.open_tasks(state)
+            for w in kitchen.idle_workers(state):
+                role = kitchen.workers[w].role
+                moments[role] = moments.get(role, 0) + 1
+                x = vocab.features(kitchen, state, w)
+                types = {kitchen.tasks[j].type for j in kitchen.for_worker(w, open_)}
+                for c, h in enumerate(candidates):
+                    if h.role == role and h.task_type in types and x[[vocab.index[k] for k in h.conditions]].all():
+                        acts[c] += 1
+    return [h for h, n in zip(candidates, acts) if n >= least * max(moments.get(h.role, 0), 1)]
+
+
+def mixed_models(scenario: Scenario, n: int, seed: int, mined: MinedRules | None = None) -> list[TraineeModel]:
     """`n` trainees who differ as people do: each has one to three costly
-    habits of their own, drawn from the scenario's (role, task type) pairs
-    where that role is slower than the quickest worker, of its own strength,
-    with its own noise, its own adherence (how often it takes advice that
-    applies) and its own learning rate (how much a habit weakens each time
-    it takes advice against it). Drawn from `seed` alone, so every condition plays the same people."""
+    habits of their own, of its own strength, with its own noise, its own
+    adherence (how often it takes advice that applies) and its own learning
+    rate (how much a habit weakens each time it takes advice against it).
+    Given the mined rules, the habits are drawn from their vocabulary
+    (`rule_habits`: one per rule and role, situational); without, from the
+    (role, task type) pairs where that role is slower than the quickest
+    worker. Drawn from `seed` alone, so every condition plays the same people."""
     rng = np.random.default_rng([seed, 13])
     learn = np.random.default_rng([seed, 14])  # its own stream: the same people as without learning rates
-    habits = costly_habits(scenario) or worst_habits(scenario)
+    situational = rule_habits(mined) if mined is not None else []
+    habits = situational or costly_habits(scenario) or worst_habits(scenario)
     out = []
     for _ in range(n):
         m = int(rng.integers(1, min(3, len(habits)) + 1)) if habits else 0
         picked = rng.choice(len(habits), size=m, replace=False) if m else []
-        own = tuple(Habit(habits[i].role, habits[i].task_type, float(rng.uniform(2.5, 4.5))) for i in picked)
-        out.append(TraineeModel(tau=float(rng.uniform(0.25, 0.45)), follow=float(rng.uniform(0.6, 0.95)),
-                                habits=own, learn=float(learn.uniform(0.05, 0.25))))
+        strengths = [float(rng.uniform(2.5, 4.5)) for _ in picked]
+        noise = dict(tau=float(rng.uniform(0.25, 0.45)), follow=float(rng.uniform(0.6, 0.95)),
+                     learn=float(learn.uniform(0.05, 0.25)))
+        if situational:
+            own = tuple(RuleHabit(habits[i].conditions, habits[i].role, habits[i].task_type, st)
+                        for i, st in zip(picked, strengths))
+            out.append(RuleHabitModel(rule_habits=own, **noise))
+        else:
+            own = tuple(Habit(habits[i].role, habits[i].task_type, st) for i, st in zip(picked, strengths))
+            out.append(TraineeModel(habits=own, **noise))
     return out

@@ -8,16 +8,48 @@ of the mined list to fire, a list they never see) and its action is
 possible, the trainee follows it with probability `model.follow`, their
 adherence; taking it weakens the habits it went against at the trainee's
 own learning rate (`HabitTrainee._took_advice`, documented with the model).
+
+Habits in the tips' own words. Besides the engine's habits ("the server
+likes cooking", everywhere), a trainee may have `RuleHabit`s: where the
+condition of one of the mined rules holds for a worker of a role, they are
+drawn to give that worker a task of another type than the rule says ("when
+no plate task is open, I send Alice to chop anyway"). People's mistakes are
+situational like that, and different people make different ones, which is
+what personal tips are for; the same learning rate wears such a habit down
+each time the trainee takes advice against it in its situation.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from engine.scenario import Scenario
-from engine.simulator import Kitchen, State
+from engine.simulator import IDLE, Kitchen, State
 from engine.trainee_sim import Habit, HabitTrainee, TraineeModel, worst_habits
+from tips.vocabulary import Vocabulary
 
-__all__ = ["Habit", "SimulatedTrainee", "TraineeModel", "costly_habits", "worst_habits"]
+__all__ = ["Habit", "RuleHabit", "RuleHabitModel", "SimulatedTrainee", "TraineeModel", "costly_habits",
+           "worst_habits"]
+
+
+@dataclass(frozen=True)
+class RuleHabit:
+    """Where every predicate of `conditions` (keys of tips/vocabulary.py) holds
+    for a free worker of `role`, giving it a `task_type` task looks `strength`
+    better to the trainee than it is."""
+    conditions: tuple[str, ...]
+    role: str
+    task_type: str
+    strength: float = 3.0
+
+    @property
+    def label(self) -> str:
+        return f"{self.role}:{self.task_type} when {' & '.join(self.conditions) or 'always'}"
+
+
+@dataclass
+class RuleHabitModel(TraineeModel):
+    """A trainee model with habits in the tips' words as well (module docstring)."""
+    rule_habits: tuple[RuleHabit, ...] = ()
 
 
 def costly_habits(scenario: Scenario) -> list[Habit]:
@@ -38,6 +70,46 @@ class SimulatedTrainee(HabitTrainee):
     def __post_init__(self):
         super().__post_init__()
         self.tips: list = []  # tips shown this round (objects with .applies and .choice)
+        habits = getattr(self.model, "rule_habits", ())
+        self._vocab = Vocabulary(self.scenario) if habits else None
+        # [habit, predicate indices, current strength]: advice wears the strength down
+        self._rule_pull = [[h, [self._vocab.index[k] for k in h.conditions], h.strength] for h in habits]
+        self._seen: dict[int, object] = {}  # this tick's predicate vector per worker
+
+    def __call__(self, kitchen: Kitchen, state: State, rng=None) -> dict[int, int]:
+        self._seen = {}
+        return super().__call__(kitchen, state, rng)
+
+    def _situation(self, kitchen: Kitchen, state: State, w: int):
+        x = self._seen.get(w)
+        if x is None:
+            x = self._seen[w] = self._vocab.features(kitchen, state, w)
+        return x
+
+    def _pulling(self, kitchen: Kitchen, state: State, w: int, task_type: str):
+        """The rule habits that pull worker `w` towards `task_type` tasks here."""
+        role = kitchen.workers[w].role
+        for pull in self._rule_pull:
+            h, idx, strength = pull
+            if strength > 0 and h.role == role and h.task_type == task_type \
+                    and self._situation(kitchen, state, w)[idx].all():
+                yield pull
+
+    def _value(self, kitchen: Kitchen, state: State, w: int, j: int) -> float:
+        v = super()._value(kitchen, state, w, j)
+        if self._rule_pull:
+            v += sum(p[2] for p in self._pulling(kitchen, state, w, kitchen.tasks[j].type))
+        return v
+
+    def _took_advice(self, kitchen: Kitchen, state: State, w: int, choice: int, taken=()) -> None:
+        super()._took_advice(kitchen, state, w, choice, taken)
+        if not self.model.learn or not self._rule_pull:
+            return
+        chosen = kitchen.tasks[choice].type if choice != IDLE else None
+        tempting = {kitchen.tasks[j].type for j in kitchen.for_worker(w, kitchen.open_tasks(state), taken)} - {chosen}
+        for k in tempting:
+            for pull in self._pulling(kitchen, state, w, k):
+                pull[2] *= 1.0 - self.model.learn
 
     def _advised_choice(self, kitchen: Kitchen, state: State, w: int, taken: set[int]) -> int | None:
         for tip in self.tips:
