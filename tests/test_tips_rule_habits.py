@@ -67,7 +67,7 @@ def _rate(picks, where):
 
 def test_a_rule_habit_acts_in_its_situation_only(mined):
     habit = max(rule_habits(mined), key=lambda h: len(h.conditions))
-    habit = RuleHabit(habit.conditions, habit.role, habit.task_type, 4.0)
+    habit = RuleHabit(habit.role, habit.task_type, 4.0, habit.conditions)
     plain, habitual = [], []
     for seed in range(4):
         plain += _picks(SimulatedTrainee("plain", mined.scenario, seed=seed), mined, habit)
@@ -112,7 +112,7 @@ def test_the_mixed_population_has_rule_habits_drawn_from_the_seed(mined):
     for m in people:
         assert isinstance(m, RuleHabitModel) and not m.habits
         assert 1 <= len(m.rule_habits) <= 3
-        assert {RuleHabit(h.conditions, h.role, h.task_type) for h in m.rule_habits} <= cells
+        assert {RuleHabit(h.role, h.task_type, conditions=h.conditions) for h in m.rule_habits} <= cells
     assert len({m.rule_habits for m in people}) > 10, "people differ"
     # without a list, the (role, task type) habits of before
     assert all(type(m) is TraineeModel and m.habits for m in mixed_models(sc, 5, seed=4))

@@ -70,7 +70,7 @@ def rule_habits(mined: MinedRules, rounds: int = 4, least: float = 0.03) -> list
                     slowness[k] = min(ticks) / fastest[k]
             if slowness:
                 k = max(slowness, key=lambda t: (slowness[t], -sc.task_types.index(t)))
-                candidates.append(RuleHabit(tuple(keys), role, k))
+                candidates.append(RuleHabit(role, k, conditions=tuple(keys)))
     acts = [0] * len(candidates)
     moments: dict[str, int] = {}
     for r in range(rounds):
@@ -109,7 +109,7 @@ def mixed_models(scenario: Scenario, n: int, seed: int, mined: MinedRules | None
         noise = dict(tau=float(rng.uniform(0.25, 0.45)), follow=float(rng.uniform(0.6, 0.95)),
                      learn=float(learn.uniform(0.05, 0.25)))
         if situational:
-            own = tuple(RuleHabit(habits[i].conditions, habits[i].role, habits[i].task_type, st)
+            own = tuple(RuleHabit(habits[i].role, habits[i].task_type, st, habits[i].conditions)
                         for i, st in zip(picked, strengths))
             out.append(RuleHabitModel(rule_habits=own, **noise))
         else:

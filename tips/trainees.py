@@ -32,18 +32,14 @@ __all__ = ["Habit", "RuleHabit", "RuleHabitModel", "SimulatedTrainee", "TraineeM
 
 
 @dataclass(frozen=True)
-class RuleHabit:
-    """Where every predicate of `conditions` (keys of tips/vocabulary.py) holds
-    for a free worker of `role`, giving it a `task_type` task looks `strength`
-    better to the trainee than it is."""
-    conditions: tuple[str, ...]
-    role: str
-    task_type: str
-    strength: float = 3.0
+class RuleHabit(Habit):
+    """A `Habit` with a situation: it pulls only where every predicate of
+    `conditions` (keys of tips/vocabulary.py) holds for the free worker."""
+    conditions: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
-        return f"{self.role}:{self.task_type} when {' & '.join(self.conditions) or 'always'}"
+        return f"{super().label} when {' & '.join(self.conditions) or 'always'}"
 
 
 @dataclass
