@@ -5,6 +5,11 @@ Prints a table with the goals and whether each is met; asserts nothing.
 
     PYTHONPATH=. .venv/bin/python benchmarks/verdicts.py [SCENARIO...] [--decisions 500] [--seed 0]
         [--time-limit 20] [--json-out FILE] [--cache FILE] [--expert SCENARIO=FILE.pt]
+        [--scorer KEY=JSON ...]
+
+The last columns are the scorer's own time per decision (wall, median and
+95th percentile), what a trainee waits for a verdict; `--scorer` sets a
+MoveScorer argument for a trial (e.g. search_size=0, search='{"width": 4}').
 
 --cache keeps the proven optima (they do not depend on the scorer) in a pickle
 keyed by scenario content hash, so a run after a scorer change solves nothing
@@ -21,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +38,21 @@ from engine.exact_regret import Optima  # noqa: E402
 from engine.expert.scoring import MoveScorer  # noqa: E402
 from engine.simulator import Kitchen  # noqa: E402
 from engine.expert.verdicts import GOALS, goals_met, measure  # noqa: E402
+
+
+class Timed:
+    """The scorer, with the wall time of each `score` call kept."""
+
+    def __init__(self, scorer):
+        self.scorer = scorer
+        self.thresholds = scorer.thresholds
+        self.seconds: list[float] = []
+
+    def score(self, *args):
+        t = time.perf_counter()
+        out = self.scorer.score(*args)
+        self.seconds.append(time.perf_counter() - t)
+        return out
 
 
 def pct(v, digits=1):
@@ -48,7 +69,10 @@ def main() -> None:
     ap.add_argument("--cache", help="pickle of proven optima to read and extend")
     ap.add_argument("--expert", action="append", default=[], metavar="SCENARIO=FILE.pt",
                     help="judge the scorer on these weights instead of the shipped expert (a candidate)")
+    ap.add_argument("--scorer", action="append", default=[], metavar="KEY=JSON",
+                    help="a MoveScorer argument for a trial, its value as JSON")
     args = ap.parse_args()
+    options = {k: json.loads(v) for k, v in (o.split("=", 1) for o in args.scorer)}
     files = dict(e.split("=", 1) for e in args.expert)
     cache = pickle.loads(Path(args.cache).read_bytes()) if args.cache and Path(args.cache).exists() else {}
     torch.set_num_threads(1)
@@ -56,7 +80,7 @@ def main() -> None:
     print(f"goals: agreement >= {GOALS['agreement']:.0%}, blunder precision >= {GOALS['blunder_precision']:.0%}, "
           f"false best <= {GOALS['false_best']:.1%}")
     print(f"{'scenario':20} {'decisions':>9} {'agreement':>10} {'blunder prec':>12} {'false best':>10} "
-          f"{'regret scorer':>13} {'exact':>6}  goals  (unproven, seconds)", flush=True)
+          f"{'regret scorer':>13} {'exact':>6} {'ms p50':>6} {'p95':>5}  goals  (unproven, seconds)", flush=True)
     rows = []
     for name in names:
         sc = load_scenario(name)
@@ -67,16 +91,20 @@ def main() -> None:
         started = time.perf_counter()
         kitchen, optima = Kitchen(sc, 0), Optima(args.time_limit)
         optima.preload(kitchen, cache.get(sc.content_hash, {}))
-        m = measure(sc, MoveScorer(expert), decisions=args.decisions, seed=args.seed, optima=optima,
+        timed = Timed(MoveScorer(expert, **options))
+        m = measure(sc, timed, decisions=args.decisions, seed=args.seed, optima=optima,
                     witness=expert.finisher.value, kitchen=kitchen)
         if args.cache:
             cache[sc.content_hash] = optima.known(kitchen)
             Path(args.cache).write_bytes(pickle.dumps(cache))
         s, met = m.summary, goals_met(m.summary)
+        ms = [1000 * t for t in timed.seconds]
+        s = {**s, "scoring_ms": {"p50": float(np.median(ms)), "p95": float(np.percentile(ms, 95))}}
         rows.append(s)
         verdict = "met" if all(met.values()) else "NOT met: " + ", ".join(k for k, ok in met.items() if not ok)
         print(f"{name + (' *' if name in files else ''):20} {s['decisions']:9d} {pct(s['agreement']):>10} {pct(s['blunder_precision']):>12} "
-              f"{pct(s['false_best'], 2):>10} {s['mean_regret']['scorer']:13.3f} {s['mean_regret']['exact']:6.3f}  "
+              f"{pct(s['false_best'], 2):>10} {s['mean_regret']['scorer']:13.3f} {s['mean_regret']['exact']:6.3f} "
+              f"{s['scoring_ms']['p50']:6.1f} {s['scoring_ms']['p95']:5.0f}  "
               f"{verdict}  ({m.unproven}, {time.perf_counter() - started:.0f} s)", flush=True)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(rows, indent=1) + "\n")

@@ -58,7 +58,7 @@ def test_regret_matches_values_and_a_slow_move_costs_turns(burger_expert):
     k = Kitchen(load_scenario("burger"))
     s = k.initial_state()
     scorer = MoveScorer(burger_expert)
-    scores = [scorer.score(k, s, d) for d in all_decisions(k, s)]
+    scores = [scorer.score(k, s, d) for d in all_decisions(k, s)[::4]]  # 133 of 529: the search is not free
     for m in scores:
         assert m.regret == pytest.approx(m.value - m.expert_value)  # makespan: turns, lower is better
         assert m.verdict == Thresholds().verdict(m.regret)
@@ -72,14 +72,12 @@ def test_one_changed_worker_carries_the_whole_regret(burger_expert):
     k = Kitchen(load_scenario("burger"))
     s = k.initial_state()
     scorer = MoveScorer(burger_expert)
-    theirs = {w: IDLE for w in k.idle_workers(s)}
-    theirs.update(burger_expert(k, s, None))
     found = 0
-    for d in all_decisions(k, s):
-        differs = [w for w in d if d[w] != theirs[w]]
+    for d in all_decisions(k, s)[1::4]:
+        m = scorer.score(k, s, d)
+        differs = [w for w in d if d[w] != m.expert_decision[w]]
         if len(differs) != 1:
             continue
-        m = scorer.score(k, s, d)
         assert m.per_worker[differs[0]] == pytest.approx(m.regret)
         assert all(m.per_worker[w] == 0 for w in d if w != differs[0])
         found += 1
@@ -92,9 +90,9 @@ def test_a_move_better_than_the_expert_is_never_a_mistake():
     decisions = all_decisions(k, s)
     for seed in range(2, 12):  # (nets 0 and 1 idle to the horizon: slow and uninformative)
         expert = untrained(seed)
-        # the reference is then the expert's own move (the default search finds
+        # the reference is then the expert's own move (the default searches find
         # the best first move of burger from any of these nets: nothing beats it)
-        scorer = MoveScorer(expert, candidates=0, lookahead=False)
+        scorer = MoveScorer(expert, candidates=0, lookahead=False, search_size=0)
         theirs = scorer.score(k, s, expert(k, s, None))
         better = [d for d in decisions if scorer.value([(k, s)], d) < theirs.expert_value]
         if better:
@@ -188,7 +186,7 @@ def test_rollout_play_out_settles_overstated_regrets_on_small_kitchens():
     expert = shipped_expert(sc)
     kitchen = Kitchen(sc, 0)
     drawn = list(itertools.islice(draw_decisions(kitchen, 0), 346))
-    quick, default, optima = MoveScorer(expert, deep_size=0), MoveScorer(expert), Optima(20.0)
+    quick, default, optima = MoveScorer(expert, deep_size=0, search_size=0), MoveScorer(expert), Optima(20.0)
     for i in (21, 313, 345):
         d = drawn[i]
         exact = optima.regret(kitchen, d.state, d.decision, expert.finisher.value)
