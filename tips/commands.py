@@ -39,6 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fixed-tip", action="append", default=[], metavar="TEXT",
                    help="a supervisor's tip for the 'fixed' condition (repeatable; default: the research's "
                         "handcrafted tips). Simulated trainees cannot act on free text: 'fixed' is a placebo control")
+    p.add_argument("--population", choices=["mixed", "db"], default="mixed",
+                   help="mixed: simulated trainees with habits of their own (default); db: one clone per trainee "
+                        "with decisions on the scenario in --db (at most --trainees), fitted as `traces trainee` does")
+    p.add_argument("--db", dest="records_db", metavar="URL",
+                   help="records database the db population comes from (default: KITCHEN_COACH_DB or the file "
+                        "in your data folder)")
+    p.add_argument("--password", help="the supervisor password, to read every trainee's decisions for --population db "
+                                      "(or set KITCHEN_COACH_SUPERVISOR_PASSWORD)")
     p.add_argument("--minutes", type=positive_float, default=3.0,
                    help="training budget when no expert is shipped for the scenario (default 3)")
     p.add_argument("--json", action="store_true")
@@ -74,6 +82,25 @@ def _records(args):
     try:
         if args.trainee is not None:
             supervisor_gate(store, supervisor_password(args), f"{args.trainee}'s tips")
+    except StoreError as e:
+        store.close()
+        raise CommandError(str(e)) from None
+    return store
+
+
+def _population_records(args):
+    """The records a db population is cloned from (every trainee's decisions:
+    supervisor-only once the database has a supervisor); None for the mixed one."""
+    if args.population != "db":
+        if args.records_db is not None:
+            raise CommandError("--db is for --population db; the mixed population needs no records")
+        return None
+    from engine.records.access import supervisor_gate
+    from engine.records.store import StoreError
+
+    store = open_records(args, create=False)
+    try:
+        supervisor_gate(store, supervisor_password(args), "every trainee's decisions")
     except StoreError as e:
         store.close()
         raise CommandError(str(e)) from None
@@ -129,18 +156,35 @@ def cmd_experiment(args) -> int:
     from tips.experiment import ExperimentSettings, experiment_table, run_experiment
 
     sc = load_scenario(args.scenario)
-    expert, mined, scorer = _expert_and_rules(sc, args.minutes)
+    store = _population_records(args)  # before mining, so a wrong --db or password is said at once
+    try:
+        if store is not None:
+            from tips.cloned import cloned_population, people_to_clone
+
+            try:
+                people_to_clone(store, sc, args.trainees)
+            except ValueError as e:
+                raise CommandError(str(e)) from None
+        expert, mined, scorer = _expert_and_rules(sc, args.minutes)
+        clones = ()
+        if store is not None:
+            clones = tuple(cloned_population(store, sc, mined, args.seed, most=args.trainees, progress=True))
+    finally:
+        if store is not None:
+            store.close()
     from tips.conditions import Coaching
 
     settings = ExperimentSettings(trainees=args.trainees, rounds=args.rounds, seed=args.seed,
                                   coaching=Coaching(k=args.tips_per_round, history=args.history),
-                                  fixed_texts=tuple(t for t in args.fixed_tip if t.strip()))
+                                  fixed_texts=tuple(t for t in args.fixed_tip if t.strip()), clones=clones)
     result = run_experiment(sc, mined, scorer, settings)
     if args.json:
         emit_json({"scenario": sc.key, "fidelity": round(mined.fidelity, 4), **result})
         return 0
     unit = sc.unit
-    print(f"{sc.name}: {args.trainees} simulated trainees x {args.rounds} rounds "
-          f"(habits: {', '.join(result['habits'])}; suboptimal = worker regret above {result['threshold']:g} {unit})")
+    who = f"{result['trainees']} trainees cloned from the records" if clones else \
+        f"{args.trainees} simulated trainees (habits: {', '.join(result['habits'])})"
+    print(f"{sc.name}: {who} x {args.rounds} rounds ("
+          f"suboptimal = worker regret above {result['threshold']:g} {unit})")
     print(experiment_table(result, unit))
     return 0

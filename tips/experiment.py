@@ -14,6 +14,7 @@ above the scorer's "good" threshold.
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ class ExperimentSettings:
     model: TraineeModel = field(default_factory=TraineeModel)   # with `habits`: everyone's noise and adherence
     habits: tuple[Habit, ...] | None = None      # one habit each, in turn; None: the mixed population
     fixed_texts: tuple[str, ...] = ()             # supervisor tips for "fixed" (default: the handcrafted ones)
+    clones: tuple = ()                            # tips/cloned.py trainees: the population instead (--population db)
 
 
 def good_threshold(scorer, scenario: Scenario) -> float:
@@ -56,6 +58,8 @@ def trainee_models(scenario: Scenario, s: ExperimentSettings, mined: MinedRules 
 
 
 def make_trainees(scenario: Scenario, s: ExperimentSettings, mined: MinedRules | None = None) -> list[SimulatedTrainee]:
+    if s.clones:  # the same people afresh, each with its own seed again
+        return [dataclasses.replace(c) for c in s.clones]
     return [SimulatedTrainee(f"trainee{i + 1}", scenario, model, seed=s.seed * 10_007 + i)
             for i, model in enumerate(trainee_models(scenario, s, mined))]
 
@@ -68,7 +72,7 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
     # The bar shows on a terminal only (disable=None); the per-round lines go
     # above it there and alone into a log, as before.
     bar = progress_bar(None, progress, f"experiment {scenario.key}", "round",
-                       total=len(CONDITIONS) * s.rounds * s.trainees)
+                       total=len(CONDITIONS) * s.rounds * (len(s.clones) or s.trainees))
     say = (lambda msg: bar.write(msg, file=sys.stderr)) if progress else (lambda msg: None)
     say(f"experiment: calibrating population tips on {scenario.key}")
     coach = Coach(scenario, mined, scorer, s.coaching, calibration_seed=s.seed)
@@ -103,9 +107,9 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
                 f"mean {rows['mean_value'][-1]:.2f}")
         out[cond] = rows
     bar.close()
-    habits = sorted({h.label for m in trainee_models(scenario, s, mined)
-                     for h in m.habits + getattr(m, 'rule_habits', ())})
-    return {"conditions": out, "threshold": threshold, "trainees": s.trainees, "rounds": s.rounds,
+    habits = [] if s.clones else sorted({h.label for m in trainee_models(scenario, s, mined)
+                                         for h in m.habits + getattr(m, 'rule_habits', ())})
+    return {"conditions": out, "threshold": threshold, "trainees": len(s.clones) or s.trainees, "rounds": s.rounds,
             "habits": habits}
 
 
