@@ -131,11 +131,15 @@ class MoveScore:
 # benchmarks/expert_bench.py.
 DEEP_SIZE = 60
 # the same for the beam search on both sides of every decision, with its
-# settings (engine/expert/search.py), chosen by benchmarks/verdicts.py: agreement
-# 96.0 -> 97.2% on pasta, 94.4 -> 98.8% on research-disruption (false best
-# 1.4 -> 0%), p95 scoring 75-111 ms there; depth 3 gained 0.4-0.6 points for
-# ~40% more time; rush (180) is out: its p95 went past 100 ms at depth 2
+# settings (engine/expert/search.py), chosen by benchmarks/verdicts.py on seed
+# 0's decisions and checked on seed 1's: agreement pasta 96.0 -> 97.2% (seed 1:
+# 95.6 -> 97.8), research-disruption 94.4 -> 98.8% (95.4 -> 99.0; false best
+# 1.4 -> 0%), p95 scoring 70-105 ms there; depth 3 gained 0.4-0.6 points for
+# ~40% more time. A blunder-looking move is searched after to depth 4 (seed 1:
+# one false blunder of research-disruption's 4 went; to the round's end, p95
+# was 455 ms on research-normal). Rush (180) is out: p95 already ~95 ms
 SEARCH_SIZE = 60
+BLUNDER_SEARCH = {"depth": 4}
 SEARCH = {"width": 6, "choices": 1, "joint": 4, "wait": True, "depth": 2}
 
 
@@ -145,12 +149,14 @@ class MoveScorer:
     its own choice and leaving that worker idle (0: the expert's greedy
     decision alone); the lookahead tries one fewer. `deep_size`: the largest
     kitchen (workers x tasks) whose costly-looking moves are re-valued with the
-    rollout play-out (0: never)."""
+    rollout play-out (0: never). `search_size`: the same for the beam search
+    (0: never); `search`, `blunder_search`: its settings, over `SEARCH` and
+    `BLUNDER_SEARCH` (engine/expert/search.py BeamSearch arguments)."""
 
     def __init__(self, expert, episodes: int = 8, thresholds: Thresholds | None = None,
                  exact: bool = False, exact_time_limit: float = 5.0, candidates: int = 2,
                  lookahead: bool = True, deep_size: int = DEEP_SIZE, search_size: int = SEARCH_SIZE,
-                 search: dict | None = None):
+                 search: dict | None = None, blunder_search: dict | None = None):
         self.expert = expert
         self.episodes = episodes
         self.thresholds = thresholds
@@ -174,8 +180,13 @@ class MoveScorer:
         # of every decision of a small deterministic kitchen: the reference
         # becomes the best decision it finds from the state, when better
         self.search_size = search_size
-        self.search = (BeamSearch(expert.scorer, self._quick, horizon, **{**SEARCH, **(search or {})})
-                       if search_size else None)
+        settings = {**SEARCH, **(search or {})}
+        self.search = BeamSearch(expert.scorer, self._quick, horizon, **settings) if search_size else None
+        # a move about to be called a blunder is searched after once more, to
+        # the end of the round: a blunder is the verdict that must be true
+        blunder = {**settings, **BLUNDER_SEARCH, **(blunder_search or {})}
+        self.blunder_search = (BeamSearch(expert.scorer, self._quick, horizon, **blunder)
+                               if search_size and blunder != settings else None)
 
     def _quick(self, kitchen: Kitchen, state: State) -> float:
         return self._better(kitchen.scenario, *(f.value(kitchen, state) for f in self.finishers))
@@ -273,6 +284,8 @@ class MoveScorer:
             # the mistake line stays a blunder whatever it finds (as above)
             if th.best < worse * (value - expert_value) < clear:
                 value = self._better(sc, value, self.search.after(kitchen, state, mine))
+            if self.blunder_search is not None and th.mistake <= worse * (value - expert_value) < clear:
+                value = self._better(sc, value, self.blunder_search.after(kitchen, state, mine))
             regret = worse * (value - expert_value)
         per_worker = {}
         for w in idle:
