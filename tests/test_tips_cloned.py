@@ -22,7 +22,12 @@ def records(tmp_path_factory):
     """Two trainees with opposite habits, two rounds each, and an empty database."""
     from engine.records.store import open_store
 
+    from tips.coach import expert_for, rules_for
+    from tips.gains import mined_tips
+
     sc = load_scenario("burger")
+    # a tip of the list that says to leave someone idle: the trainee with no habit about it follows it often
+    tip = next(t for t in mined_tips(rules_for(sc, expert_for(sc, progress=False))) if t.key.endswith("then idle"))
     folder = tmp_path_factory.mktemp("cloned")
     db = f"sqlite:///{folder / 'records.db'}"
     with open_store(db) as store:
@@ -32,6 +37,8 @@ def records(tmp_path_factory):
             t = SimulatedTrainee(name, sc, TraineeModel(habits=(habit,), tau=0.2), seed=3)
             for _ in range(2):
                 rid = store.start_round(session, sc, 0)
+                if name == "ann":  # shown a tip: her adherence comes from it
+                    store.record_tip(rid, 0, tip.key, tip.text)
                 for s, d in t.play(Kitchen(sc)):
                     store.record_decision(rid, s.tick, d)
                 store.finish_round(rid)
@@ -64,8 +71,16 @@ def test_clones_decide_as_their_person_and_follow_tips(records):
     with open_store(db) as store:
         clones = cloned_population(store, sc, mined, seed=1)
     assert [c.name for c in clones] == ["ann", "bo"]
-    assert all(c.follow == pytest.approx(0.5) for c in clones)  # never shown a tip: the prior's half
     ann, bo = clones
+    assert bo.follow == pytest.approx(0.5)  # never shown a tip: the prior's half
+    with open_store(db) as store:
+        rounds = [i for i in store.history(store.find_person("ann"))]
+        from tips.adherence import round_adherence
+
+        rows = [a for i in rounds for a in round_adherence(store, i.id, mined, keep=False)]
+        assert all(store.adherence(i.id) is None for i in rounds), "cloning only reads the records"
+    followed, arose = sum(a.followed for a in rows), sum(a.arose for a in rows)
+    assert arose > 0 and ann.follow == pytest.approx((followed + 1) / (arose + 2))
     # each clone keeps its own person's habit, not the other's
     assert _share(ann, sc, "server", "cook") > _share(bo, sc, "server", "cook") + 0.2
     assert _share(bo, sc, "chef", "plate") > _share(ann, sc, "chef", "plate") + 0.2

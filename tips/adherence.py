@@ -69,7 +69,7 @@ def summarise(rows, shown_texts: dict[str, str]) -> list[TipAdherence]:
     return out
 
 
-def round_adherence(store, round_id: int, mined: MinedRules | None) -> list[TipAdherence]:
+def round_adherence(store, round_id: int, mined: MinedRules | None, keep: bool = True) -> list[TipAdherence]:
     """Adherence per tip shown in a stored round: the kept rows when there are
     some, else derived from its decisions and tips (and kept, once the round is
     closed, so the next reader finds them). Without a mined list (no expert)
@@ -86,6 +86,6 @@ def round_adherence(store, round_id: int, mined: MinedRules | None) -> list[TipA
         steps = [(states[d.tick], d.decision) for d in rec.decisions
                  if d.tick < len(states) and k.has_decision(states[d.tick])]
         rows = decision_rows(mined, k, steps, [(tick, key) for key, tick in first.items()])
-        if rec.info.finished or rec.info.abandoned:
+        if keep and (rec.info.finished or rec.info.abandoned):  # keep=False: a reader that writes nothing
             store.record_adherence(round_id, rows)
     return summarise(rows or [], texts)

@@ -72,7 +72,7 @@ def adherence(store, person, mined) -> tuple[int, int]:
     followed = arose = 0
     for info in store.history(person):
         if info.scenario == mined.scenario.key and info.decisions:
-            for a in round_adherence(store, info.id, mined):
+            for a in round_adherence(store, info.id, mined, keep=False):  # the experiment only reads
                 followed, arose = followed + a.followed, arose + a.arose
     return followed, arose
 
