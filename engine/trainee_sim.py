@@ -180,10 +180,20 @@ class HabitTrainee:
             return
         chosen = kitchen.tasks[choice].type if choice != IDLE else None
         tempting = {kitchen.tasks[j].type for j in kitchen.for_worker(w, kitchen.open_tasks(state), taken)} - {chosen}
+        self._weaken(kitchen, state, w, tempting, 1.0 - self.model.learn)
+
+    def _weaken(self, kitchen: Kitchen, state: State, w: int, tempting: set[str], factor: float) -> None:
+        """Every habit of w's role pulling towards a `tempting` task type now
+        pulls `factor` times as hard (a subclass with habits of its own
+        weakens those too)."""
         role = kitchen.workers[w].role
         for (u, k), b in list(self._bias.items()):
             if k in tempting and b > 0 and kitchen.workers[u].role == role:
-                self._bias[(u, k)] = b * (1.0 - self.model.learn)
+                self._bias[(u, k)] = b * factor
+
+    def wear(self, factor: float) -> None:
+        """Every habit `factor` times as strong, advice or not."""
+        self._bias = {key: b * factor for key, b in self._bias.items()}
 
     def play(self, kitchen: Kitchen) -> list[tuple[State, dict[int, int]]]:
         """Play one round; returns its (state, decision) log (ticks where nobody

@@ -63,13 +63,13 @@ def _share(trainee, sc, role, task_type, rounds=3, tips=()):
 
 def test_clones_decide_as_their_person_and_follow_tips(records):
     from engine.records.store import open_store
-    from tips.cloned import cloned_population
+    from tips.cloned import cloned_population, people_to_clone
     from tips.coach import expert_for, rules_for
 
     sc, db, _ = records
     mined = rules_for(sc, expert_for(sc, progress=False))
     with open_store(db) as store:
-        clones = cloned_population(store, sc, mined, seed=1)
+        clones = cloned_population(store, sc, mined, 1, people_to_clone(store, sc))
     assert [c.name for c in clones] == ["ann", "bo"]
     ann, bo = clones
     assert bo.follow == pytest.approx(0.5)  # never shown a tip: the prior's half

@@ -6,7 +6,7 @@ Each person's model is fitted as `kitchen-coach traces trainee` fits one
 (engine/traces/trainee.py: a classifier of their own choices, from their
 stored rounds of this scenario, finished or not). Shown tips, a clone
 checks them first, worker by worker, as the mixed population does
-(tips/trainees.py): where a tip's own condition holds and its action is
+(tips/trainees.py `advised`): where a tip's own condition holds and its action is
 possible, it follows the tip with the person's adherence, the share of the
 times a tip shown to them applied that they followed it (tips/adherence.py's
 rows over their stored rounds; with one followed and one passed by as a
@@ -24,6 +24,7 @@ import numpy as np
 from engine.rounds import play_round
 from engine.scenario import Scenario
 from engine.simulator import IDLE, Kitchen, State
+from tips.trainees import advised
 
 
 @dataclass
@@ -42,21 +43,13 @@ class ClonedTrainee:
         idle = kitchen.idle_workers(state)
         decision: dict[int, int] = {}
         for i, w in enumerate(idle):
-            choice = self._advised(kitchen, state, w, decision.values())
+            choice = advised(self.tips, kitchen, state, w, set(decision.values()), self.rng, self.follow)
             if choice is None:
                 choices, p = self.model.probabilities(kitchen, state, w, list(decision.values()), idle[i + 1:])
                 choice = choices[int(self.rng.choice(len(choices), p=p / p.sum()))]
             if choice != IDLE:
                 decision[w] = choice
         return decision
-
-    def _advised(self, kitchen: Kitchen, state: State, w: int, taken) -> int | None:
-        for tip in self.tips:
-            if tip.holds(kitchen, state, w):
-                choice = tip.choice(kitchen, state, w, set(taken))
-                if choice is not None:
-                    return choice if self.rng.random() < self.follow else None
-        return None
 
     def play(self, kitchen: Kitchen, tips=()) -> list[tuple[State, dict[int, int]]]:
         self.tips = list(tips)
@@ -90,14 +83,13 @@ def people_to_clone(store, scenario: Scenario, most: int | None = None) -> list:
     return people
 
 
-def cloned_population(store, scenario: Scenario, mined, seed: int, most: int | None = None,
+def cloned_population(store, scenario: Scenario, mined, seed: int, people: list,
                       progress: bool = False) -> list[ClonedTrainee]:
-    """One clone per trainee with decisions on `scenario` (`people_to_clone`)."""
+    """One clone per person of `people` (`people_to_clone`)."""
     from engine.progress import progress_bar
     from engine.traces.trainee import fit_trainee, stored_rounds
 
     out = []
-    people = people_to_clone(store, scenario, most)
     for i, person in enumerate(progress_bar(people, progress, "cloning", "trainee")):
         rounds = stored_rounds(store, person.name, scenario.key)
         model = fit_trainee(rounds, held_out=0.0, epochs=200, seed=seed)

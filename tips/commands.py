@@ -72,20 +72,9 @@ def _records(args):
     """The records the top tips come from: None unless --db or --trainee asks
     for them. Only read, so the database must exist; a trainee's rounds are
     supervisor-only once the database has a supervisor."""
-    db = db_argument(args)
-    if db is None and args.trainee is None:
+    if db_argument(args) is None and args.trainee is None:
         return None
-    from engine.records.access import supervisor_gate
-    from engine.records.store import StoreError
-
-    store = open_records(args, create=False)
-    try:
-        if args.trainee is not None:
-            supervisor_gate(store, supervisor_password(args), f"{args.trainee}'s tips")
-    except StoreError as e:
-        store.close()
-        raise CommandError(str(e)) from None
-    return store
+    return _read_records(args, f"{args.trainee}'s tips" if args.trainee is not None else None)
 
 
 def _population_records(args):
@@ -95,12 +84,18 @@ def _population_records(args):
         if args.records_db is not None:
             raise CommandError("--db is for --population db; the mixed population needs no records")
         return None
+    return _read_records(args, "every trainee's decisions")
+
+
+def _read_records(args, gated: str | None):
+    """The existing database, read only; behind the supervisor's password for `gated`."""
     from engine.records.access import supervisor_gate
     from engine.records.store import StoreError
 
     store = open_records(args, create=False)
     try:
-        supervisor_gate(store, supervisor_password(args), "every trainee's decisions")
+        if gated is not None:
+            supervisor_gate(store, supervisor_password(args), gated)
     except StoreError as e:
         store.close()
         raise CommandError(str(e)) from None
@@ -158,17 +153,18 @@ def cmd_experiment(args) -> int:
     sc = load_scenario(args.scenario)
     store = _population_records(args)  # before mining, so a wrong --db or password is said at once
     try:
+        people = []
         if store is not None:
             from tips.cloned import cloned_population, people_to_clone
 
             try:
-                people_to_clone(store, sc, args.trainees)
+                people = people_to_clone(store, sc, args.trainees)
             except ValueError as e:
                 raise CommandError(str(e)) from None
         expert, mined, scorer = _expert_and_rules(sc, args.minutes)
         clones = ()
-        if store is not None:
-            clones = tuple(cloned_population(store, sc, mined, args.seed, most=args.trainees, progress=True))
+        if people:
+            clones = tuple(cloned_population(store, sc, mined, args.seed, people, progress=True))
     finally:
         if store is not None:
             store.close()

@@ -170,7 +170,7 @@ def fill_demo(store, scenario: Scenario, settings: DemoSettings, expert, scorer,
             result.rounds += len(played)
             for p in played:
                 p.seat.history = (p.seat.history + [p.rnd])[-coaching.rounds_looked_at:]
-                _practise(p.seat.trainee)
+                p.seat.trainee.wear(PRACTICE)  # practice wears every habit down (module docstring)
             if progress:  # a line a round, above the bar on a terminal, alone in a log of a long run
                 bar.write(f"demo-data: round {r + 1}/{s.rounds} of every trainee stored: {result.rounds} rounds, "
                           f"{result.decisions} decisions ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
@@ -283,11 +283,3 @@ def _store(store, mined, played: list[_Played], r: int, ids: _Ids, source_hash: 
         stored += sum(len(dec) for dec in rows)
     return stored
 
-
-def _practise(trainee: SimulatedTrainee) -> None:
-    """After a round: every habit is `PRACTICE` times as strong (module
-    docstring); the habits' pull is the trainee's `_bias`, which following
-    advice weakens the same way (engine/trainee_sim.py `_took_advice`)."""
-    trainee._bias = {key: b * PRACTICE for key, b in trainee._bias.items()}
-    for pull in trainee._rule_pull:  # habits in the tips' words (tips/trainees.py) the same way
-        pull[2] *= PRACTICE

@@ -72,6 +72,7 @@ def rule_habits(mined: MinedRules, rounds: int = 4, least: float = 0.03) -> list
                 k = max(slowness, key=lambda t: (slowness[t], -sc.task_types.index(t)))
                 candidates.append(RuleHabit(role, k, conditions=tuple(keys)))
     acts = [0] * len(candidates)
+    where = [[vocab.index[k] for k in h.conditions] for h in candidates]
     moments: dict[str, int] = {}
     for r in range(rounds):
         kitchen = round_kitchen(sc, 0, r)
@@ -82,8 +83,8 @@ def rule_habits(mined: MinedRules, rounds: int = 4, least: float = 0.03) -> list
                 moments[role] = moments.get(role, 0) + 1
                 x = vocab.features(kitchen, state, w)
                 types = {kitchen.tasks[j].type for j in kitchen.for_worker(w, open_)}
-                for c, h in enumerate(candidates):
-                    if h.role == role and h.task_type in types and x[[vocab.index[k] for k in h.conditions]].all():
+                for c, (h, idx) in enumerate(zip(candidates, where)):
+                    if h.role == role and h.task_type in types and x[idx].all():
                         acts[c] += 1
     return [h for h, n in zip(candidates, acts) if n >= least * max(moments.get(h.role, 0), 1)]
 

@@ -23,12 +23,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.scenario import Scenario
-from engine.simulator import IDLE, Kitchen, State
+from engine.simulator import Kitchen, State
 from engine.trainee_sim import Habit, HabitTrainee, TraineeModel, worst_habits
 from tips.vocabulary import Vocabulary
 
-__all__ = ["Habit", "RuleHabit", "RuleHabitModel", "SimulatedTrainee", "TraineeModel", "costly_habits",
-           "worst_habits"]
+__all__ = ["Habit", "RuleHabit", "RuleHabitModel", "SimulatedTrainee", "TraineeModel", "advised",
+           "costly_habits", "worst_habits"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,19 @@ def costly_habits(scenario: Scenario) -> list[Habit]:
     return [Habit(r, k) for r in roles for k in scenario.task_types
             if (mine := quickest([w for w in scenario.workers if w.role == r], k)) is not None
             and mine > fastest[k]]
+
+
+def advised(tips, kitchen: Kitchen, state: State, w: int, taken, rng, follow: float) -> int | None:
+    """What the first shown tip whose own condition holds for worker `w` (and
+    whose action is possible) says to do, taken with probability `follow`;
+    None to decide otherwise. Every simulated trainee follows tips this way."""
+    for tip in tips:
+        holds = getattr(tip, "holds", None) or tip.applies  # a duck-typed tip may only know `applies`
+        if holds(kitchen, state, w):
+            choice = tip.choice(kitchen, state, w, taken)
+            if choice is not None:
+                return None if rng.random() >= follow else choice
+    return None
 
 
 @dataclass
@@ -97,27 +110,22 @@ class SimulatedTrainee(HabitTrainee):
             v += sum(p[2] for p in self._pulling(kitchen, state, w, kitchen.tasks[j].type))
         return v
 
-    def _took_advice(self, kitchen: Kitchen, state: State, w: int, choice: int, taken=()) -> None:
-        super()._took_advice(kitchen, state, w, choice, taken)
-        if not self.model.learn or not self._rule_pull:
-            return
-        chosen = kitchen.tasks[choice].type if choice != IDLE else None
-        tempting = {kitchen.tasks[j].type for j in kitchen.for_worker(w, kitchen.open_tasks(state), taken)} - {chosen}
+    def _weaken(self, kitchen: Kitchen, state: State, w: int, tempting: set[str], factor: float) -> None:
+        super()._weaken(kitchen, state, w, tempting, factor)
         for k in tempting:
             for pull in self._pulling(kitchen, state, w, k):
-                pull[2] *= 1.0 - self.model.learn
+                pull[2] *= factor
+
+    def wear(self, factor: float) -> None:
+        super().wear(factor)
+        for pull in self._rule_pull:
+            pull[2] *= factor
 
     def _advised_choice(self, kitchen: Kitchen, state: State, w: int, taken: set[int]) -> int | None:
-        for tip in self.tips:
-            holds = getattr(tip, "holds", None) or tip.applies  # a duck-typed tip may only know `applies`
-            if holds(kitchen, state, w):
-                choice = tip.choice(kitchen, state, w, taken)
-                if choice is not None:
-                    if self.rng.random() >= self.model.follow:
-                        return None
-                    self._took_advice(kitchen, state, w, choice, taken)
-                    return choice
-        return None
+        choice = advised(self.tips, kitchen, state, w, taken, self.rng, self.model.follow)
+        if choice is not None:
+            self._took_advice(kitchen, state, w, choice, taken)
+        return choice
 
     def play(self, kitchen: Kitchen, tips=()) -> list[tuple[State, dict[int, int]]]:
         """Play one round with these tips shown; returns its (state, decision) log
