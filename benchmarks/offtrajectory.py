@@ -49,7 +49,7 @@ def searching(expert, kitchen: Kitchen):
     from engine.expert.scoring import MoveScorer
 
     scorer = MoveScorer(expert)
-    if scorer.search is None or not scorer._searched(kitchen):
+    if not scorer.searches(kitchen):
         return None
 
     def policy(kitchen, state, rng):

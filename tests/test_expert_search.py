@@ -87,9 +87,9 @@ def test_the_search_is_for_small_deterministic_kitchens_only():
     with pytest.raises(ValueError, match="deterministic"):
         searcher(shipped_expert(dinner), dinner).value(Kitchen(dinner, 0), Kitchen(dinner, 0).initial_state())
     rush, burger = load_scenario("rush"), load_scenario("burger")
-    assert not MoveScorer(shipped_expert(dinner))._searched(Kitchen(dinner, 0))
-    assert not MoveScorer(shipped_expert(rush))._searched(Kitchen(rush, 0))  # 5 x 36: too slow for it
-    assert MoveScorer(shipped_expert(burger))._searched(Kitchen(burger, 0))
+    assert not MoveScorer(shipped_expert(dinner)).searches(Kitchen(dinner, 0))
+    assert not MoveScorer(shipped_expert(rush)).searches(Kitchen(rush, 0))  # 5 x 36: too slow for it
+    assert MoveScorer(shipped_expert(burger)).searches(Kitchen(burger, 0))
 
 
 def test_the_search_settles_verdicts_the_quick_play_outs_get_wrong():

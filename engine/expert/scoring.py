@@ -123,8 +123,6 @@ class MoveScore:
         return d
 
 
-
-
 # workers x tasks at most where the rollout play-out checks a costly-looking
 # move: taco, burger, pasta and the research kitchens (<= 36) are in, rush
 # (5 x 36) is out. Measured latency and agreement: benchmarks/verdicts.py,
@@ -141,6 +139,11 @@ DEEP_SIZE = 60
 SEARCH_SIZE = 60
 BLUNDER_SEARCH = {"depth": 4}
 SEARCH = {"width": 6, "choices": 1, "joint": 4, "wait": True, "depth": 2}
+
+
+def _small(kitchen: Kitchen, size: int) -> bool:
+    """A deterministic kitchen of at most `size` workers x tasks."""
+    return not kitchen.scenario.stochastic and len(kitchen.scenario.workers) * kitchen.n_tasks <= size
 
 
 class MoveScorer:
@@ -182,8 +185,8 @@ class MoveScorer:
         self.search_size = search_size
         settings = {**SEARCH, **(search or {})}
         self.search = BeamSearch(expert.scorer, self._quick, horizon, **settings) if search_size else None
-        # a move about to be called a blunder is searched after once more, to
-        # the end of the round: a blunder is the verdict that must be true
+        # a move about to be called a blunder is searched after once more,
+        # deeper (BLUNDER_SEARCH): a blunder is the verdict that must be true
         blunder = {**settings, **BLUNDER_SEARCH, **(blunder_search or {})}
         self.blunder_search = (BeamSearch(expert.scorer, self._quick, horizon, **blunder)
                                if search_size and blunder != settings else None)
@@ -241,13 +244,12 @@ class MoveScorer:
             view.take(w, fixed[w])
         return best, best_value
 
-    def _searched(self, kitchen: Kitchen) -> bool:
-        return (self.search is not None and not kitchen.scenario.stochastic
-                and len(kitchen.scenario.workers) * kitchen.n_tasks <= self.search_size)
+    def searches(self, kitchen: Kitchen) -> bool:
+        """Whether the beam search runs on this kitchen (`search_size`)."""
+        return self.search is not None and _small(kitchen, self.search_size)
 
     def _deep(self, kitchen: Kitchen) -> bool:
-        return (self.deep is not None and not kitchen.scenario.stochastic
-                and len(kitchen.scenario.workers) * kitchen.n_tasks <= self.deep_size)
+        return self.deep is not None and _small(kitchen, self.deep_size)
 
     def score(self, kitchen: Kitchen, state: State, decision: dict[int, int]) -> MoveScore:
         sc = kitchen.scenario
@@ -276,7 +278,7 @@ class MoveScorer:
             value = self._better(sc, value, mean_after(self.deep, futures, mine))
             expert_value = self._better(sc, expert_value, mean_after(self.deep, futures, theirs))
             regret = worse * (value - expert_value)
-        if self._searched(kitchen):
+        if self.searches(kitchen):
             found, first = self.search.search(kitchen, state)
             if first is not None and worse * (found - expert_value) < -1e-9:
                 theirs, expert_value = {**{w: IDLE for w in idle}, **first}, found
