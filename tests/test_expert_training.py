@@ -14,8 +14,8 @@ from engine.policies import play_round
 from engine.expert.network import PolicyNet
 from engine.scenario import load_scenario, parse_scenario
 from engine.simulator import IDLE, Kitchen
-from engine.expert.training import (Settings, exploring_start, reinforce_loss, returns_to_go, sample_rollouts, train,
-                             training_record)
+from engine.expert.training import (Settings, exploring_start, group_advantages, reinforce_loss, returns_to_go,
+                                    sample_rollouts, train, training_record)
 from gui.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -133,8 +133,11 @@ def test_training_improves_on_an_unseen_scenario():
 def test_train_and_evaluate_commands(tmp_path, capsys):
     out = tmp_path / "soup.pt"
     scenario = str(DATA / "expert-soup.toml")
+    assert main(["train", scenario, "--out", str(out), "--rollouts", "10", "--group", "4"]) == 2
+    err = capsys.readouterr().err
+    assert "must be a multiple of --group 4" in err and len(err.strip().splitlines()) == 1 and not out.exists()
     assert main(["train", scenario, "--out", str(out), "--iterations", "3", "--seed", "1",
-                 "--rollouts", "8", "--json"]) == 0
+                 "--rollouts", "8", "--group", "4", "--lr", "0.003", "--json"]) == 0
     line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert set(line) == {"value", "optimal", "gap", "seconds", "out"}
     assert Path(line["out"]) == out and out.exists()
@@ -142,6 +145,7 @@ def test_train_and_evaluate_commands(tmp_path, capsys):
     sc = load_scenario(scenario)
     assert record["scenario_hash"] == sc.content_hash and record["settings"]["seed"] == 1
     assert record["settings"]["rollouts"] == 8 and record["iterations"] == 3
+    assert record["settings"]["group"] == 4 and record["settings"]["lr"] == 0.003
     assert record["curve"] and record["value"] == line["value"]
     if line["optimal"] is not None:
         assert line["gap"] == pytest.approx((line["value"] - line["optimal"]) / line["optimal"])
@@ -202,3 +206,24 @@ def test_exploring_starts_keep_training_past_the_optimum_and_deterministic():
     for ta, tb in zip(a.net.state_dict().values(), b.net.state_dict().values()):
         assert torch.equal(ta, tb)
     assert training_record(a)["settings"]["explore"] == 0.5
+
+
+def test_group_advantages_compare_each_rollout_with_the_rest_of_its_group():
+    # makespan (lower is better): two groups of three rollouts from one start each
+    adv = group_advantages(np.array([17.0, 18.0, 18.0, 20.0, 20.0, 20.0]), 3, better=-1.0)
+    assert adv[0] > 0 > adv[1] and adv[1] == adv[2]  # 17 beat the 18s of its group
+    assert not adv[3:].any()  # a group that all ended alike says nothing about its choices
+    assert adv.std() == pytest.approx(1.0)
+    assert group_advantages(np.array([5.0, 8.0]), 2, better=1.0)[1] > 0  # reward: higher is better
+
+
+def test_grouped_rollouts_share_their_start_and_train_deterministically():
+    sc = load_scenario("taco-demo")
+    s = Settings(seed=0, max_iterations=12, rollouts=8, group=4)
+    a, b = train(sc, s, optimal=4.0, progress=False), train(sc, s, optimal=4.0, progress=False)
+    assert a.value == 4.0 and a.iterations == 12
+    for ta, tb in zip(a.net.state_dict().values(), b.net.state_dict().values()):
+        assert torch.equal(ta, tb)
+    assert training_record(a)["settings"]["group"] == 4
+    with pytest.raises(ValueError, match="multiple"):
+        train(sc, Settings(seed=0, max_iterations=2, rollouts=6, group=4), optimal=4.0, progress=False)

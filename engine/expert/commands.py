@@ -44,6 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--init", metavar="FILE.pt",
                    help="start from these weights (an expert for this game, e.g. the shipped one) instead of "
                         "a fresh policy; the best weights are still judged on the round first")
+    p.add_argument("--group", type=whole_number(0, 4096, "0 to 4096 rollouts"), default=0,
+                   help="play the rollouts in groups of this many from one start, each judged against the "
+                        "rest of its group (0: the learned baseline alone; default 0)")
+    p.add_argument("--lr", type=positive_float, default=0.01, help="Adam's step size (default 0.01)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_train)
 
@@ -88,6 +92,8 @@ def cmd_train(args) -> int:
 
     sc = load_scenario(args.scenario)
     check_out(args.out)  # before the training budget is spent, not after
+    if args.group > 1 and args.rollouts % args.group:
+        raise CommandError(f"--rollouts {args.rollouts} must be a multiple of --group {args.group}")
     torch.set_num_threads(1)  # the networks are tiny; more threads only contend with other work
     optimal = known_optimum(sc)
     if args.init:
@@ -97,7 +103,7 @@ def cmd_train(args) -> int:
                         entropy_half_life=args.entropy_half_life,
                         explore=args.explore, explore_ticks=args.explore_ticks,
                         human=args.human_starts, explore_patience=args.explore_patience,
-                        init=args.init or "")
+                        init=args.init or "", group=args.group, lr=args.lr)
     result = train(sc, settings, optimal=optimal, progress=True)
     try:
         out = save_expert(args.out, result.net, sc, training_record(result))

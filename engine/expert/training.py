@@ -39,6 +39,17 @@ drawn from a pool of `human_pool` states built once per run; the held-out
 starts take the same share from a pool of their own. Only where rollouts
 begin changes, so the estimate above stays as it is.
 
+Grouped rollouts (`group` > 1): the batch's starts are drawn as above, one
+per group, and each is played `group` times. A rollout's choices then all get
+one advantage: its return from that start minus the mean return of the other
+rollouts of its group (leave-one-out), over the batch's standard deviation of
+those differences -- a baseline for the exact state the rollout began in,
+which the learned V (global features only) cannot give. Off the round's own
+path the decisions that matter cost one turn in twenty; V's error is larger,
+and the grouped baseline is what let fine-tuning on the rush kitchen learn
+them (benchmarks/verdicts.py). The other rollouts' returns do not depend on
+this rollout's actions, so the estimate stays unbiased.
+
 Stopping: at the time budget (or --iterations), at a known optimum, or when
 the policy has settled (a deterministic round sampling only its best value,
 or a stochastic one with entropy below a floor). A deterministic round that
@@ -85,6 +96,7 @@ class Settings:
     human: float = 0.0           # share of exploring starts from human-like play instead of a random prefix
     human_pool: int = 1024       # states in that pool (drawn once per run; engine/expert/start_states.py)
     init: str = ""               # weights (.pt for this game) to start from instead of a fresh policy
+    group: int = 0               # > 1: rollouts come in groups of this many from one start (module docstring)
 
 
 # -- 1. rollouts ---------------------------------------------------------------------
@@ -181,10 +193,22 @@ def returns_to_go(rewards: np.ndarray, mu: float, sigma: float, gamma: float) ->
 
 # -- 3. the loss whose gradient is the estimate ----------------------------------------
 
+def group_advantages(values: np.ndarray, group: int, better: float) -> np.ndarray:
+    """Per rollout: its return from the group's common start minus the mean of
+    the other rollouts of its group (leave one out), over the batch's standard
+    deviation of those differences. Rollouts i*group..(i+1)*group-1 share a start."""
+    r = better * values.reshape(-1, group)
+    loo = (r.sum(axis=1, keepdims=True) - r) / (group - 1)
+    adv = (r - loo).reshape(-1)
+    return adv / (adv.std() or 1.0)
+
+
 def reinforce_loss(net: PolicyNet, ro: Rollouts, q: np.ndarray, n_rollouts: int,
-                   entropy_coef: float, value_coef: float):
+                   entropy_coef: float, value_coef: float, advantages: np.ndarray | None = None):
     """Returns (loss, stats). grad(loss) = -(policy-gradient estimate) - entropy
-    bonus + value regression; the baseline is detached, so it only lowers variance."""
+    bonus + value regression; the baseline is detached, so it only lowers variance.
+    `advantages` (per rollout, group_advantages): used for every choice of the
+    rollout instead of Q_t - V(s_t); the value head still learns Q_t."""
     sizes = [len(x) for x in ro.rows]
     seg = torch.as_tensor(np.repeat(np.arange(len(sizes)), sizes))
     pos = torch.as_tensor(np.concatenate([np.arange(s) for s in sizes]))
@@ -194,7 +218,7 @@ def reinforce_loss(net: PolicyNet, ro: Rollouts, q: np.ndarray, n_rollouts: int,
     logp = logp_all[torch.arange(len(sizes)), chosen]
     q_t = torch.as_tensor(q[ro.episode, ro.tick])
     v = net.baseline(torch.as_tensor(np.stack(ro.globals_)))
-    advantage = q_t - v.detach()
+    advantage = q_t - v.detach() if advantages is None else torch.as_tensor(advantages[ro.episode])
     policy_loss = -(advantage * logp).sum() / n_rollouts
     p = logp_all.exp()
     entropy = -(p * torch.where(p > 0, logp_all, torch.zeros_like(logp_all))).sum(dim=1)
@@ -255,6 +279,8 @@ def held_out_starts(scenario: Scenario, s: Settings) -> list[tuple[Kitchen, Stat
 def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
           progress: bool = True) -> TrainResult:
     s = settings
+    if s.group > 1 and s.rollouts % s.group:
+        raise ValueError(f"rollouts ({s.rollouts}) must be a multiple of the group ({s.group})")
     torch.manual_seed(s.seed)
     rng = np.random.default_rng(s.seed)
     net = PolicyNet(hidden=s.hidden)
@@ -302,6 +328,9 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
             for k, x in zip(kitchens[s.rollouts - n_explore:], prefix_seeds)]
         for i in range(s.rollouts - n_human, s.rollouts) if pool else ():  # the last ones start where people go
             kitchens[i], starts[i] = pool[int(rng.integers(len(pool)))]
+        if s.group > 1:  # every group-th start, repeated: each group plays from one start
+            kitchens = [kitchens[i - i % s.group] for i in range(s.rollouts)]
+            starts = [starts[i - i % s.group] for i in range(s.rollouts)]
         ro = sample_rollouts(kitchens, net.numpy_scorer(), rng, starts=starts)
         # 2. normalised returns-to-go (mu, sigma over the last N rollouts' rewards)
         mu, sigma = float(ro.rewards.mean()), float(ro.rewards.std()) or 1.0
@@ -309,7 +338,8 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
         # 3. policy-gradient step with the learned baseline and the entropy bonus
         stats = {"entropy": 0.0}
         if ro.rows:
-            loss, stats = reinforce_loss(net, ro, q, s.rollouts, beta, s.value_coef)
+            adv = group_advantages(ro.values, s.group, better) if s.group > 1 else None
+            loss, stats = reinforce_loss(net, ro, q, s.rollouts, beta, s.value_coef, adv)
             opt.zero_grad()
             loss.backward()
             opt.step()
