@@ -225,5 +225,6 @@ def test_grouped_rollouts_share_their_start_and_train_deterministically():
     for ta, tb in zip(a.net.state_dict().values(), b.net.state_dict().values()):
         assert torch.equal(ta, tb)
     assert training_record(a)["settings"]["group"] == 4
+    assert "leave-one-out baseline over groups of 4" in training_record(a)["algorithm"]
     with pytest.raises(ValueError, match="multiple"):
         train(sc, Settings(seed=0, max_iterations=2, rollouts=6, group=4), optimal=4.0, progress=False)

@@ -404,10 +404,15 @@ def train(scenario: Scenario, settings: Settings, optimal: float | None = None,
                        time.perf_counter() - started, it, restarts, curve, s)
 
 
+ALGORITHM = "REINFORCE (normalised returns-to-go, learned baseline, entropy bonus, Adam)"
+
+
 def training_record(result: TrainResult) -> dict:
     """The JSON written beside the weights (expert.save_expert adds the scenario)."""
     return {
-        "algorithm": "REINFORCE (normalised returns-to-go, learned baseline, entropy bonus, Adam)",
+        "algorithm": ALGORITHM if result.settings.group <= 1 else
+        f"REINFORCE (leave-one-out baseline over groups of {result.settings.group} rollouts from one start, "
+        "learned value baseline trained beside it, entropy bonus, Adam)",
         "settings": asdict(result.settings), "iterations": result.iterations, "restarts": result.restarts,
         "seconds": round(result.seconds, 2), "value": result.value, "optimal": result.optimal,
         "gap": result.gap, "curve": result.curve,
