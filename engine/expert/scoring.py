@@ -196,8 +196,7 @@ class MoveScorer:
 
     def value(self, futures: list[tuple[Kitchen, State]], decision: dict[int, int]) -> float:
         """Own units after `decision`: the best finisher's mean over the futures."""
-        values = [mean_after(f, futures, decision) for f in self.finishers]
-        return max(values) if futures[0][0].scenario.higher_is_better else min(values)
+        return self._better(futures[0][0].scenario, *(mean_after(f, futures, decision) for f in self.finishers))
 
     @staticmethod
     def _better(sc: Scenario, a: float, b: float) -> float:
