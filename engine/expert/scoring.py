@@ -135,7 +135,9 @@ DEEP_SIZE = 60
 # 1.4 -> 0%), p95 scoring 70-105 ms there; depth 3 gained 0.4-0.6 points for
 # ~40% more time. A blunder-looking move is searched after to depth 4 (seed 1:
 # one false blunder of research-disruption's 4 went; to the round's end, p95
-# was 455 ms on research-normal). Rush (180) is out: p95 already ~95 ms
+# was 455 ms on research-normal). Rush (180) is out: with its grouped expert
+# the search would reach 97.0% agreement there, but at p95 354 ms (one tick
+# deep 95.6% at 88 ms), over the 100 ms budget; without it p95 is 66-78 ms
 SEARCH_SIZE = 60
 BLUNDER_SEARCH = {"depth": 4}
 SEARCH = {"width": 6, "choices": 1, "joint": 4, "wait": True, "depth": 2}
