@@ -42,17 +42,6 @@ def greedy_policy(kitchen: Kitchen, state: State, rng: np.random.Generator | Non
     return decision
 
 
-def _remaining_work(kitchen: Kitchen, j: int, memo: dict[int, float]) -> float:
-    """Longest chain of fastest-worker durations from task j to the end of its
-    order (the critical path that the MWKR rule ranks by)."""
-    if j in memo:
-        return memo[j]
-    fastest = kitchen.fastest[j]
-    succ = [k for k in kitchen.order_tasks[kitchen.task_order[j]] if j in kitchen.task_preds[k]]
-    memo[j] = fastest + max((_remaining_work(kitchen, k, memo) for k in succ), default=0.0)
-    return memo[j]
-
-
 def _order_work_left(kitchen: Kitchen, state: State, o: int) -> float:
     return sum(kitchen.fastest[j] for j in kitchen.order_tasks[o] if state.task_end[j] < 0)
 
@@ -66,15 +55,15 @@ def dispatch_policy(kitchen: Kitchen, state: State, rng: np.random.Generator | N
     waiting cost is a weighted sum of completion times, the order with the
     most reward per tick of work left first (WSPT), so nearly done dishes go out."""
     t = state.tick
-    memo: dict[int, float] = {}
+    remaining = kitchen.remaining_work
     if kitchen.scenario.objective is Objective.REWARD:
         def rank(j):
             o = kitchen.task_order[j]
             return (-kitchen.order_reward[o] / max(1.0, _order_work_left(kitchen, state, o)),
-                    kitchen.order_at[o], -_remaining_work(kitchen, j, memo), j)
+                    kitchen.order_at[o], -remaining[j], j)
     else:
         def rank(j):
-            return (-_remaining_work(kitchen, j, memo), j)
+            return (-remaining[j], j)
     open_ = sorted(kitchen.open_tasks(state), key=rank)
     ready = {w: max(t, f) for w, f in enumerate(state.worker_free)}
     decision: dict[int, int] = {}

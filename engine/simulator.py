@@ -128,6 +128,22 @@ class Kitchen:
         # fastest[j]: the quickest base duration for task j among the workers who may take it
         self.fastest = tuple(min(self.base_duration[w][j] for w in range(self.n_workers) if self.can_do(w, j))
                              for j in range(self.n_tasks))
+        # remaining_work[j]: the longest chain of fastest durations from task j,
+        # itself included, to the end of its order (its critical path), which
+        # dispatching ranks by; fixed by the recipes, so computed once here
+        # rather than on every decision of every play-out
+        succ: list[list[int]] = [[] for _ in range(self.n_tasks)]
+        for j in range(self.n_tasks):
+            for p in self.task_preds[j]:
+                succ[p].append(j)
+        remaining: dict[int, int] = {}
+
+        def chain(j: int) -> int:
+            if j not in remaining:  # recipes are acyclic (the scenario loader checks)
+                remaining[j] = self.fastest[j] + max((chain(k) for k in succ[j]), default=0)
+            return remaining[j]
+
+        self.remaining_work = tuple(chain(j) for j in range(self.n_tasks))
 
     # -- start ----------------------------------------------------------------
     def initial_state(self) -> State:

@@ -164,3 +164,10 @@ def test_with_choice_changes_one_worker_and_keeps_the_decision_legal():
     # nobody else held the task: only that worker changes, the input is not mutated
     d = {0: 5, 1: IDLE}
     assert with_choice(d, 1, 9) == {0: 5, 1: 9} and d == {0: 5, 1: IDLE}
+
+
+def test_remaining_work_is_each_tasks_critical_path_in_fastest_durations():
+    # burger: chop (fastest 1) and cook (2) both before plate (1); salad: chop then plate
+    k = Kitchen(small(orders=(("burger", 0, 1), ("salad", 0, 1))))
+    want = {(0, "chop"): 2, (0, "cook"): 3, (0, "plate"): 1, (1, "chop"): 2, (1, "plate"): 1}
+    assert {(o, n): k.remaining_work[task(k, o, n)] for o, n in want} == want
