@@ -6,7 +6,12 @@ imported there, never on the GUI thread) and answers scoring requests. The
 answers whose id is still live: leaving a round forgets that round's ids, so
 a late answer for an old round is dropped (as a chess GUI drops an engine's
 answer for a position no longer on the board). Requests the worker has not
-started yet are skipped as soon as they go stale. The worker never touches
+started yet are skipped as soon as they go stale.
+
+While the trainee thinks, the worker prepares the state on the board (as a
+chess engine ponders): the expert's side of the next score, which the move
+does not change, so the verdict after the move waits only for the move's own
+side. A newer board state makes an older preparation stale. The worker never touches
 the database; the GUI stores what comes back.
 """
 from __future__ import annotations
@@ -19,7 +24,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 # scorer_factory(scenario) -> object with .score(kitchen, state, decision) -> MoveScore
-# and, optionally, .expert (a policy) for playing a whole round.
+# and, optionally, .expert (a policy) for playing a whole round and
+# .prepare(kitchen, state) (the part of scoring that the move does not change).
 ScorerFactory = Callable[[Any], Any]
 
 
@@ -90,6 +96,18 @@ class EngineWorker(QObject):
             return
         self.scored.emit(request_id, result)
 
+    @Slot(int, object, object)
+    def prepare(self, request_id: int, kitchen, state) -> None:
+        prepare = getattr(self.scorer, "prepare", None)
+        if prepare is None or not self.is_live(request_id):
+            return
+        try:
+            prepare(kitchen, state)
+        except Exception:
+            # nothing is lost: the score at this state does the same work and
+            # reports what goes wrong
+            traceback.print_exc()
+
     @Slot(int, object)
     def summarise(self, request_id: int, kitchen) -> None:
         if not self.is_live(request_id):
@@ -112,6 +130,7 @@ class EngineClient(QObject):
 
     _load = Signal(int, object)
     _score = Signal(int, object, object, object)
+    _prepare = Signal(int, object, object)
     _summarise = Signal(int, object)
 
     def __init__(self, factory: ScorerFactory = shipped_scorer, parent=None):
@@ -122,12 +141,14 @@ class EngineClient(QObject):
         self.dropped = 0      # stale answers thrown away (for tests and the curious)
         self.expert_ready = False
         self.failure: str | None = None   # why no expert could be loaded
+        self._preparing: int | None = None  # the live preparation's id
         self.engine_thread = QThread()
         self.engine_thread.setObjectName("kitchen-coach engine")
         self.worker = EngineWorker(factory, self._live.__contains__)
         self.worker.moveToThread(self.engine_thread)
         self._load.connect(self.worker.load)
         self._score.connect(self.worker.score)
+        self._prepare.connect(self.worker.prepare)
         self._summarise.connect(self.worker.summarise)
         self.worker.loaded.connect(self._on_loaded)
         self.worker.loadFailed.connect(self._on_load_failed)
@@ -153,6 +174,21 @@ class EngineClient(QObject):
         self._live.add(rid)
         self._score.emit(rid, kitchen, state, dict(decision))
         return rid
+
+    def prepare(self, kitchen, state) -> None:
+        """Let the engine prepare scores at `state` (the board's state, while
+        the trainee thinks); an earlier preparation not yet started is dropped.
+        Nothing comes back: the next `request` at this state is answered sooner."""
+        if self._preparing is not None:
+            self._live.discard(self._preparing)
+        self._preparing = rid = next(self._ids)
+        self._live.add(rid)
+        self._prepare.emit(rid, kitchen, state)
+
+    def stop_preparing(self) -> None:
+        if self._preparing is not None:
+            self._live.discard(self._preparing)
+            self._preparing = None
 
     def request_summary(self, kitchen) -> int:
         rid = next(self._ids)

@@ -46,6 +46,7 @@ class RoundSession(QObject):
             engine.scoreFailed.connect(self._on_score_failed)
             engine.summaryReady.connect(self._on_summary)
             engine.unavailable.connect(self._on_unavailable)
+        self._prepare()
 
     def record_tips(self, tips: list) -> None:
         """The tips on screen from this tick on, kept with the round (what a supervisor sees)."""
@@ -80,12 +81,19 @@ class RoundSession(QObject):
             if step.had_choice:
                 self._send(step, think)
         self.tick_started = time.monotonic()
+        self._prepare()
         self.changed.emit()
         if self.model.done:
             if self.engine is not None:
                 self._summary_id = self.engine.request_summary(self.model.kitchen)
             self._maybe_complete()
         return steps
+
+    def _prepare(self) -> None:
+        """The engine works out the expert's side of the coming decision while
+        the trainee thinks (gui/engine_thread.py): the verdict comes sooner."""
+        if self.engine is not None and not self.engine.failure and not self.model.done:
+            self.engine.prepare(self.model.kitchen, self.model.state)
 
     def _send(self, step: TickStep, think: float | None) -> None:
         self._latest_tick = step.state.tick
@@ -182,6 +190,8 @@ class RoundSession(QObject):
         self.outstanding.clear()
         if self.engine is not None and self._summary_id is not None:
             self.engine.forget(self._summary_id)
+        if self.engine is not None:
+            self.engine.stop_preparing()
         if self.model.done:
             self._finish()
         self._closed = True

@@ -143,3 +143,53 @@ def test_loading_another_expert_still_answers_earlier_requests(qtbot, clients):
     scorer.gate.set()
     qtbot.waitUntil(lambda: bool(answers) and client.expert_ready, timeout=5000)
     assert answers == [rid] and scorer.calls == 1
+
+
+class PreparingScorer(SlowScorer):
+    """Notes each state it is asked to prepare, on the thread it runs on; scores at once."""
+
+    def __init__(self, scenario=None):
+        super().__init__(scenario)
+        self.gate.set()
+        self.prepared = []
+
+    def prepare(self, kitchen, state):
+        self.threads.add(threading.get_ident())
+        self.prepared.append(state)
+
+
+def test_the_engine_prepares_the_state_on_the_board_while_the_trainee_thinks(qtbot, clients):
+    from gui.round_model import RoundModel
+    from gui.round_session import RoundSession
+
+    scorer = PreparingScorer()
+    client = make_client(qtbot, clients, scorer)
+    model = RoundModel(Kitchen(load_scenario("burger")))
+    session = RoundSession(model, client, None, None)
+    qtbot.waitUntil(lambda: scorer.prepared == [model.state], timeout=3000)
+    session.assign(0, 2)
+    session.end_tick()
+    qtbot.waitUntil(lambda: len(scorer.prepared) == 2 and scorer.calls == 1, timeout=3000)
+    assert scorer.prepared[1] == model.state and scorer.prepared[0] != model.state
+    assert threading.get_ident() not in scorer.threads
+    session.close()
+
+
+def test_a_preparation_overtaken_by_a_newer_state_is_skipped(qtbot, clients):
+    scorer = SlowScorer()
+    scorer.prepared = []
+    scorer.prepare = lambda kitchen, state: scorer.prepared.append(state)
+    client = make_client(qtbot, clients, scorer)
+    kitchen = Kitchen(load_scenario("burger"))
+    s0 = kitchen.initial_state()
+    s1, _ = kitchen.step(s0, {})
+    answers = []
+    client.scoreReady.connect(lambda rid, score: answers.append(rid))
+    client.request(kitchen, s0, {})       # holds the engine
+    qtbot.waitUntil(lambda: bool(scorer.threads), timeout=2000)
+    client.prepare(kitchen, s0)
+    client.prepare(kitchen, s1)           # the board moved on before the engine got to s0
+    scorer.gate.set()
+    qtbot.waitUntil(lambda: bool(answers) and scorer.prepared == [s1], timeout=3000)
+    client.stop_preparing()
+    assert scorer.prepared == [s1]

@@ -194,3 +194,29 @@ def test_rollout_play_out_settles_overstated_regrets_on_small_kitchens():
         assert default.score(kitchen, d.state, d.decision).regret == pytest.approx(exact)
     rush = load_scenario("rush")
     assert not MoveScorer(shipped_expert(rush))._deep(Kitchen(rush, 0))
+
+
+def test_a_prepared_state_scores_the_same_and_the_move_only_adds_its_own_side(burger_expert):
+    # every decision of a random round, then a few more at one state: prepared
+    # and cold scorers give the same scores, and after `prepare` a move the
+    # expert would make needs no search of its own
+    sc = load_scenario("burger")
+    k = Kitchen(sc, 0)
+    record = []
+    play_round(k, random_policy, np.random.default_rng(3), record)
+    cold, warm = MoveScorer(burger_expert), MoveScorer(burger_expert)
+    assert cold.searches(k)
+    decisions = [(s, d) for s, d in record if k.has_decision(s)]
+    s0 = decisions[0][0]
+    decisions += [(s0, d) for d in all_decisions(k, s0)[:6]]
+    expert_moves = 0
+    for s, d in decisions:
+        warm.prepare(k, s)
+        before = warm.search.expanded
+        a, b = cold.score(k, s, d), warm.score(k, s, d)
+        assert b.to_dict() == a.to_dict()
+        if b.verdict == "best" and b.decision == b.expert_decision:
+            expert_moves += 1
+            assert warm.search.expanded == before
+    assert expert_moves >= 2
+    warm.prepare(k, record[-1][0])  # a state where nobody acts: nothing to prepare, no error

@@ -59,6 +59,7 @@ regrets against the true optimum, not against the expert.
 from __future__ import annotations
 
 import importlib.util
+import weakref
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -148,6 +149,55 @@ def _small(kitchen: Kitchen, size: int) -> bool:
     return not kitchen.scenario.stochastic and len(kitchen.scenario.workers) * kitchen.n_tasks <= size
 
 
+class ExpertSide:
+    """What a decision's score needs that depends on the state alone, not on
+    the trainee's move: the futures, the expert's greedy decision, the
+    reference decision and its value, and (each computed on first need, then
+    kept) the reference's value one decision further, its value by the
+    rollout play-out, and the beam search from the state.
+
+    `MoveScorer.prepare` computes all of it while the trainee is still
+    thinking (a chess GUI's pondering), so the verdict after the move waits
+    only for the trainee's side. Prepared or not, a score is the same: the
+    values are the same functions of the state, only computed earlier."""
+
+    def __init__(self, scorer: "MoveScorer", kitchen: Kitchen, state: State):
+        self.scorer, self.kitchen, self.state = scorer, kitchen, state
+        self.idle = kitchen.idle_workers(state)
+        self.greedy = {w: IDLE for w in self.idle}
+        self.greedy.update(scorer.expert(kitchen, state, None))
+        self.futures = future_kitchens(kitchen, state, future_seeds(kitchen, state, scorer.episodes))
+        self.theirs, self.expert_value = scorer.reference(kitchen, state, self.futures, self.greedy)
+        self._lookahead: float | None = None
+        self._deep: float | None = None
+        self._search: tuple | None = None
+
+    def lookahead(self) -> float:
+        if self._lookahead is None:
+            self._lookahead = self.scorer._lookahead(self.kitchen, self.state, self.theirs)
+        return self._lookahead
+
+    def deep(self) -> float:
+        if self._deep is None:
+            self._deep = mean_after(self.scorer.deep, self.futures, self.theirs)
+        return self._deep
+
+    def search(self) -> tuple[float, dict[int, int] | None]:
+        if self._search is None:
+            self._search = self.scorer.search.search(self.kitchen, self.state)
+        return self._search
+
+    def complete(self) -> None:
+        """Compute now every part the trainee's move may need."""
+        sc, ms = self.kitchen.scenario, self.scorer
+        if ms.lookahead and not sc.stochastic:
+            self.lookahead()
+        if ms._deep(self.kitchen):
+            self.deep()
+        if ms.searches(self.kitchen):
+            self.search()
+
+
 class MoveScorer:
     """Scores decisions (module docstring). `candidates`: how many of the
     expert's next-best choices per worker the reference search tries besides
@@ -192,6 +242,28 @@ class MoveScorer:
         blunder = {**settings, **BLUNDER_SEARCH, **(blunder_search or {})}
         self.blunder_search = (BeamSearch(expert.scorer, self._quick, horizon, **blunder)
                                if search_size and blunder != settings else None)
+        # prepared expert sides (ExpertSide), per kitchen and state: a round's
+        # next state is prepared while the trainee thinks, then scored
+        self._sides: "weakref.WeakKeyDictionary[Kitchen, dict[State, ExpertSide]]" = weakref.WeakKeyDictionary()
+
+    def prepare(self, kitchen: Kitchen, state: State) -> None:
+        """Do now the part of scoring a decision at `state` that does not
+        depend on the decision (ExpertSide), so that `score` at this state
+        then waits only for the trainee's side. A state where nobody can act
+        is left alone."""
+        if not state.done and kitchen.has_decision(state):
+            self._side(kitchen, state).complete()
+
+    def _side(self, kitchen: Kitchen, state: State) -> ExpertSide:
+        sides = self._sides.get(kitchen)
+        if sides is None:
+            sides = self._sides[kitchen] = {}
+        side = sides.get(state)
+        if side is None:
+            if len(sides) >= 64:  # a round's recent states; older ones are not scored again
+                sides.clear()
+            side = sides[state] = ExpertSide(self, kitchen, state)
+        return side
 
     def _quick(self, kitchen: Kitchen, state: State) -> float:
         return self._better(kitchen.scenario, *(f.value(kitchen, state) for f in self.finishers))
@@ -255,14 +327,12 @@ class MoveScorer:
     def score(self, kitchen: Kitchen, state: State, decision: dict[int, int]) -> MoveScore:
         sc = kitchen.scenario
         kitchen.check(state, decision)  # IllegalDecision says what is wrong
-        idle = kitchen.idle_workers(state)
+        side = self._side(kitchen, state)
+        idle, futures = side.idle, side.futures
         mine = {w: decision.get(w, IDLE) for w in idle}
-        greedy = {w: IDLE for w in idle}
-        greedy.update(self.expert(kitchen, state, None))
-        futures = future_kitchens(kitchen, state, future_seeds(kitchen, state, self.episodes))
         worse = -1.0 if sc.higher_is_better else 1.0  # sign turning a value difference into regret
         value = shallow = self.value(futures, mine)
-        theirs, expert_value = self.reference(kitchen, state, futures, greedy)
+        theirs, expert_value = side.theirs, side.expert_value
         regret = worse * (value - expert_value)
         th = self.thresholds or Thresholds.for_scenario(sc)
         # a regret far past the mistake line stays a blunder whatever one more
@@ -273,14 +343,14 @@ class MoveScorer:
             # a regret is only as sound as the play-outs: look one decision
             # further on both sides before blaming the trainee
             value = self._better(sc, value, self._lookahead(kitchen, state, mine))
-            expert_value = self._better(sc, expert_value, self._lookahead(kitchen, state, theirs))
+            expert_value = self._better(sc, expert_value, side.lookahead())
             regret = worse * (value - expert_value)
         if regret > th.best and self._deep(kitchen):
             value = self._better(sc, value, mean_after(self.deep, futures, mine))
-            expert_value = self._better(sc, expert_value, mean_after(self.deep, futures, theirs))
+            expert_value = self._better(sc, expert_value, side.deep())
             regret = worse * (value - expert_value)
         if self.searches(kitchen):
-            found, first = self.search.search(kitchen, state)
+            found, first = side.search()
             if first is not None and worse * (found - expert_value) < -1e-9:
                 theirs, expert_value = {**{w: IDLE for w in idle}, **first}, found
             # only a costly-looking move needs its own search, and one far past
