@@ -173,10 +173,10 @@ class TickView:
         work_left = float(tb.fastest[unstarted].sum()) / kitchen.n_workers
         busy = [f - t for f in state.worker_free if f > t]
         next_free = (min(busy) / tb.scale) if busy else 0.0
+        self._gather()
         self.global_part = np.array([
             min(t / horizon, 1.0), 0.0, work_left, served, not_in, next_free, tb.objective,
         ])
-        self._gather()
 
     def pending(self) -> list[int]:
         """Idle workers who still have a real choice (an open task untaken)."""
@@ -189,41 +189,38 @@ class TickView:
         k, tb = self.k, self.tb
         opts = k.for_worker(w, self.open, self.taken)  # the kitchen's rulebook says what w may take
         n = len(opts)
-        x = np.empty((n + 1, N_FEATURES))
-        x[0] = self._idle_row
+        x = np.zeros((n + 1, N_FEATURES))
+        remaining = sum(1 for v in self.idle if v not in self.decision and v != w)
+        x[:, 14] = remaining / k.n_workers            # others_after
+        x[:, 15:] = self.global_part
+        x[:, 16] = n / k.n_workers                    # n_open
         if n:
-            # Columns that do not depend on the worker are laid out once per
-            # tick (`_body`); per worker only the few that do are computed
-            # (this is the hot path: every decision of every play-out).
+            # Columns that do not depend on the worker are gathered once per tick;
+            # per worker only the few that do are computed (this is the hot path).
             if n != len(self.open):
                 pos = [self._pos[j] for j in opts]
-                x[1:] = self._body[pos]
-                fastest, D, rank = self._fastest[pos], self._D[:, pos], self._rank[w, pos]
+                sel, D, rank = self._cols[pos], self._D[:, pos], self._rank[w, pos]
             else:
-                x[1:] = self._body
-                fastest, D, rank = self._fastest, self._D, self._rank[w]
-            finish = self._ready_scaled[:, None] + D                 # [W, n]
+                sel, D, rank = self._cols, self._D, self._rank[w]
+            finish = self.ready[:, None] / tb.scale + D                 # [W, n]
             mine = self.s.tick / tb.scale + D[w]
             if k.n_workers > 1:
                 finish[w] = np.inf
                 lead = finish.min(axis=0) - mine
             else:
                 lead = np.full(n, CLIP)
-            slower = D[w] - fastest
+            slower = D[w] - sel[:, 1]
             body = x[1:]
+            body[:, 0] = 1.0
             body[:, 1] = D[w]
             body[:, 2] = slower
             body[:, 3] = lead
-            body[:, 9] = self._horizon - D[w] - body[:, 4]   # column 4: tail
+            body[:, 4:9] = sel[:, 2:7]
+            body[:, 9] = self._horizon - D[w] - sel[:, 2]
             body[:, 10] = rank
             body[:, 11] = slower - slower.min()
             x[:, 12] = lead.max()
             x[:, 13] = slower.min()
-        else:
-            x[:, 12:14] = 0.0
-        remaining = sum(1 for v in self.idle if v not in self.decision and v != w)
-        x[:, 14] = remaining / k.n_workers            # others_after
-        x[:, 16] = n / k.n_workers                    # n_open
         np.clip(x, -CLIP, CLIP, out=x)
         return x, [IDLE] + opts
 
@@ -242,22 +239,12 @@ class TickView:
         self._D = tb.base[:, idx]
         self._rank = tb.rank[:, idx]
         self._horizon = (self.horizon - t) / tb.scale
-        self._fastest = cols[:, 1]
-        self._ready_scaled = self.ready / tb.scale
-        # a row's worker-free columns: choice, per-task columns, the state's global part
-        self._idle_row = row = np.zeros(N_FEATURES)
-        row[15:] = self.global_part
-        self._body = body = np.empty((len(idx), N_FEATURES))
-        body[:] = row
-        body[:, 0] = 1.0
-        body[:, 4:9] = cols[:, 2:7]
 
     def take(self, w: int, choice: int) -> None:
         self.decision[w] = choice
         if choice != IDLE:
             self.taken.add(choice)
             self.ready[w] = self.s.tick + self.k.base_duration[w][choice] + self.k.handover
-            self._ready_scaled[w] = self.ready[w] / self.tb.scale
 
     def global_features(self) -> np.ndarray:
         """The state's global part (for the value baseline)."""
