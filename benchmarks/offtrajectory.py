@@ -53,7 +53,7 @@ def searching(expert, kitchen: Kitchen):
         return None
 
     def policy(kitchen, state, rng):
-        first = scorer.search.search(kitchen, state)[1]
+        first = scorer.looks(kitchen).prepared.search(kitchen, state)[1]
         return first if first is not None else expert(kitchen, state, rng)
     return policy
 

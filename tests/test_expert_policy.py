@@ -161,3 +161,21 @@ def test_refuses_another_features_version(trained, monkeypatch):
 def test_shipped_expert_refuses_an_unknown_scenario():
     with pytest.raises(ExpertError, match="no shipped expert"):
         shipped_expert(load_scenario(DATA / "expert-soup.toml"))
+
+
+def test_rollout_limited_to_the_top_choices_keeps_the_policys_own_and_every_choice_when_wide():
+    from engine.expert.rollout import rollout_decision
+
+    sc = load_scenario("burger")
+    expert, k = shipped_expert(sc), Kitchen(sc, 0)
+    record = []
+    play_round(k, random_policy, np.random.default_rng(1), record)
+    for s, _ in record:
+        if not k.has_decision(s):
+            continue
+        full = rollout_decision(k, s, expert.finisher)
+        assert rollout_decision(k, s, expert.finisher, choices=99) == full
+        narrow = rollout_decision(k, s, expert.finisher, choices=0)
+        # never worse than the policy alone (cost improvement), whatever it may try
+        assert expert.finisher.after(k, s, narrow) <= expert.finisher.after(k, s, greedy_decision(k, s, expert.scorer))
+        k.check(s, narrow)

@@ -82,13 +82,14 @@ def test_the_same_state_gets_the_same_value_whatever_was_searched_before():
     assert warm.search(k, states[0]) == searcher(expert, sc).search(k, states[0])
 
 
-def test_the_search_is_for_small_deterministic_kitchens_only():
+def test_the_search_is_for_deterministic_kitchens_up_to_its_size_only():
     dinner = load_scenario("dinner-service")
     with pytest.raises(ValueError, match="deterministic"):
         searcher(shipped_expert(dinner), dinner).value(Kitchen(dinner, 0), Kitchen(dinner, 0).initial_state())
     rush, burger = load_scenario("rush"), load_scenario("burger")
     assert not MoveScorer(shipped_expert(dinner)).searches(Kitchen(dinner, 0))
-    assert not MoveScorer(shipped_expert(rush)).searches(Kitchen(rush, 0))  # 5 x 36: too slow for it
+    assert MoveScorer(shipped_expert(rush)).searches(Kitchen(rush, 0))  # 5 x 36, the largest
+    assert not MoveScorer(shipped_expert(rush), search_size=5 * 36 - 1).searches(Kitchen(rush, 0))
     assert MoveScorer(shipped_expert(burger)).searches(Kitchen(burger, 0))
 
 
@@ -112,3 +113,26 @@ def test_the_search_settles_verdicts_the_quick_play_outs_get_wrong():
         m = default.score(kitchen, d.state, d.decision)
         assert m.regret == pytest.approx(exact)
         kitchen.check(d.state, {w: j for w, j in m.expert_decision.items() if j != IDLE})
+
+
+def test_below_a_tried_first_decision_is_a_value_some_play_after_it_reaches():
+    optimum = pytest.importorskip("engine.optimum")
+    sc = load_scenario("taco-demo")
+    expert, k = shipped_expert(sc), Kitchen(sc, 0)
+    bs = searcher(expert, sc)
+    tried = 0
+    for s in random_states(k, 6, seed=5):
+        v, first = bs.search(k, s)
+        assert bs.below(k, s, first) == v  # the best path starts with `first`
+        for d in deviations(k, s, expert.scorer, 1, expert.horizon):
+            named = {**{w: IDLE for w in k.idle_workers(s)}, **d}  # idle workers named or not: the same move
+            after = bs.below(k, s, named)
+            if after is None:
+                continue
+            tried += 1
+            assert after == bs.below(k, s, d)
+            child = k.step(s, d)[0]
+            assert bs.quick(k, child) >= after >= optimum.solve(k, child, time_limit=10).value
+    assert tried > 6
+    never = {w: IDLE for w in k.idle_workers(s)}
+    assert bs.below(k, s, never) is None or bs.below(k, s, never) >= v

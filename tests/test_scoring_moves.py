@@ -193,7 +193,10 @@ def test_rollout_play_out_settles_overstated_regrets_on_small_kitchens():
         assert quick.score(kitchen, d.state, d.decision).regret > exact
         assert default.score(kitchen, d.state, d.decision).regret == pytest.approx(exact)
     rush = load_scenario("rush")
-    assert not MoveScorer(shipped_expert(rush))._deep(Kitchen(rush, 0))
+    large = MoveScorer(shipped_expert(rush))
+    # in the largest kitchen the rollout tries the expert's top tasks only (scoring.LARGE)
+    assert large._deep(Kitchen(rush, 0)) and large.looks(Kitchen(rush, 0)).deep.policy.rollout_choices == 2
+    assert default.looks(kitchen).deep.policy.rollout_choices is None
 
 
 def test_a_prepared_state_scores_the_same_and_the_move_only_adds_its_own_side(burger_expert):
@@ -212,11 +215,11 @@ def test_a_prepared_state_scores_the_same_and_the_move_only_adds_its_own_side(bu
     expert_moves = 0
     for s, d in decisions:
         warm.prepare(k, s)
-        before = warm.search.expanded
+        before = warm.looks(k).search.expanded
         a, b = cold.score(k, s, d), warm.score(k, s, d)
         assert b.to_dict() == a.to_dict()
         if b.verdict == "best" and b.decision == b.expert_decision:
             expert_moves += 1
-            assert warm.search.expanded == before
+            assert warm.looks(k).search.expanded == before
     assert expert_moves >= 2
     warm.prepare(k, record[-1][0])  # a state where nobody acts: nothing to prepare, no error

@@ -130,18 +130,29 @@ def mean_after(finisher: Finisher, futures: list[tuple[Kitchen, State]], decisio
     return float(np.mean([finisher.after(k, s, decision) for k, s in futures]))
 
 
-def rollout_decision(kitchen: Kitchen, state: State, finisher: Finisher, samples: int = 8) -> dict[int, int]:
-    """One-agent-at-a-time rollout on top of the greedy policy."""
+def rollout_decision(kitchen: Kitchen, state: State, finisher: Finisher, samples: int = 8,
+                     choices: int | None = None) -> dict[int, int]:
+    """One-agent-at-a-time rollout on top of the greedy policy. `choices`:
+    try only the policy's top that many tasks per worker besides staying idle
+    and its own choice (None: every legal choice); each choice tried costs a
+    play-out per future, and in a large kitchen most of them are far-fetched."""
     futures = future_kitchens(kitchen, state, future_seeds(kitchen, state, samples))
     better = 1.0 if kitchen.scenario.higher_is_better else -1.0
     scorer = finisher.scorer
+    view = TickView(kitchen, state, finisher.horizon) if choices is not None else None
     fixed: dict[int, int] = {}
     for w in kitchen.idle_workers(state):
         taken = {j for j in fixed.values() if j != IDLE}
         options = kitchen.choices(state, w, taken)
         if len(options) == 1:
             fixed[w] = IDLE
+            if view is not None:
+                view.take(w, IDLE)
             continue
+        if view is not None:
+            x, opts = view.rows(w)
+            options = list(dict.fromkeys([IDLE] + [opts[i] for i in
+                                                   np.argsort(-scorer.logits(x), kind="stable")[:choices + 1]]))
         base = greedy_decision(kitchen, state, scorer, fixed, finisher.horizon)
         base_choice = base.get(w, IDLE)
         best_choice, best_value = base_choice, mean_after(finisher, futures, base) * better
@@ -153,4 +164,6 @@ def rollout_decision(kitchen: Kitchen, state: State, finisher: Finisher, samples
             if v > best_value + 1e-9:
                 best_choice, best_value = c, v
         fixed[w] = best_choice
+        if view is not None:
+            view.take(w, best_choice)
     return {w: j for w, j in fixed.items() if j != IDLE}

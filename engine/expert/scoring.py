@@ -8,18 +8,25 @@ value; the expert alone goes astray after off-script moves). The reference
 is the best decision found among the expert's greedy one and, one worker at
 a time (Bertsekas' rollout), leaving that worker idle or giving it one of the
 expert's top `candidates` choices, so the reference is not itself a mistake.
-It is reported as `expert_decision`, valued the same way. On a small
-deterministic kitchen (`DEEP_SIZE`), a move that looks costly is valued once
-more, on both sides, with the expert's one-worker-at-a-time rollout playing
-the round out: a third play-out some play reaches, which removes most
-regrets the quick play-outs overstate after an off-script move. On a small
-deterministic kitchen (`SEARCH_SIZE`) the expert-guided beam search
+It is reported as `expert_decision`, valued the same way. On a
+deterministic kitchen (up to `DEEP_SIZE`), a move that looks costly is valued
+once more, on both sides, with the expert's one-worker-at-a-time rollout
+playing the round out: a third play-out some play reaches, which removes
+most regrets the quick play-outs overstate after an off-script move. On a
+deterministic kitchen (up to `SEARCH_SIZE`) the expert-guided beam search
 (engine/expert/search.py) runs from the state before every decision: where
 it finds a better first decision than the reference, that becomes the
 reference (the expert's own mistake no longer makes a costly move look
 "best"); and after a costly-looking move it searches on from there too (a
-good but off-script move is not blamed for the play-outs' slips). Guided by
-the expert only: the exact optimum stays the judge (benchmarks/verdicts.py).
+good but off-script move is not blamed for the play-outs' slips). How hard
+each looks depends on the kitchen's size (`Looks`: SEARCH for the small
+ones, LARGE above). Guided by the expert only: the exact optimum stays the
+judge (benchmarks/verdicts.py).
+
+What depends on the state alone (the expert's side: the reference, its
+values, the search from the state) is an `ExpertSide`, kept per state;
+`prepare` computes it before the move is known (the app does so while the
+trainee thinks), so the verdict after the move waits only for the move's side.
 So
 
     regret = value(trainee) - value(expert)   (makespan: turns, lower is better)
@@ -125,28 +132,50 @@ class MoveScore:
 
 
 # workers x tasks at most where the rollout play-out checks a costly-looking
-# move: taco, burger, pasta and the research kitchens (<= 36) are in, rush
-# (5 x 36) is out. Measured latency and agreement: benchmarks/verdicts.py,
-# benchmarks/expert_bench.py.
-DEEP_SIZE = 60
-# the same for the beam search on both sides of every decision, with its
-# settings (engine/expert/search.py), chosen by benchmarks/verdicts.py on seed
-# 0's decisions and checked on seed 1's: agreement pasta 96.0 -> 97.2% (seed 1:
+# move, and where the beam search runs on both sides of every decision: every
+# deterministic bundled kitchen (rush, 5 x 36 = 180, the largest). Measured
+# latency and agreement: benchmarks/verdicts.py, benchmarks/expert_bench.py.
+DEEP_SIZE = 180
+SEARCH_SIZE = 180
+# The small kitchens' settings (workers x tasks <= SMALL_SIZE: taco, burger,
+# pasta, the research kitchens): chosen by benchmarks/verdicts.py on seed 0's
+# decisions and checked on seed 1's: agreement pasta 96.0 -> 97.2% (seed 1:
 # 95.6 -> 97.8), research-disruption 94.4 -> 98.8% (95.4 -> 99.0; false best
 # 1.4 -> 0%), p95 scoring 70-105 ms there; depth 3 gained 0.4-0.6 points for
 # ~40% more time. A blunder-looking move is searched after to depth 4 (seed 1:
 # one false blunder of research-disruption's 4 went; to the round's end, p95
-# was 455 ms on research-normal). Rush (180) is out: with its grouped expert
-# the search would reach 97.0% agreement there, but at p95 354 ms (one tick
-# deep 95.6% at 88 ms), over the 100 ms budget; without it p95 is 66-78 ms
-SEARCH_SIZE = 60
-BLUNDER_SEARCH = {"depth": 4}
+# was 455 ms on research-normal).
+SMALL_SIZE = 60
 SEARCH = {"width": 6, "choices": 1, "joint": 4, "wait": True, "depth": 2}
+BLUNDER_SEARCH = {"depth": 4}
+# Larger kitchens (rush) look narrower after the move and deeper before it.
+# After the move, what the trainee waits for: the rollout play-out tries the
+# expert's top 2 tasks per worker, not all; the search keeps 3 paths, not 6;
+# no blunder search. Before it, prepared while the trainee thinks
+# (MoveScorer.prepare): the state's own search 3 ticks deep with the top 2
+# tasks per worker, and a move it tried is valued by what it found after it.
+# Rush, seeds 0 / 1 (seed 2 untouched by any choice: README): agreement 95.0 /
+# 93.2% without the search or rollout, 97.2 / 96.2% with the small kitchens'
+# settings (p95 after the move 187 / 155 ms), 97.2 / 97.0% with these.
+LARGE = {"deep_choices": 2, "search": {"width": 3}, "blunder_search": None,
+         "prepared_search": {"depth": 3, "choices": 2}}
 
 
 def _small(kitchen: Kitchen, size: int) -> bool:
     """A deterministic kitchen of at most `size` workers x tasks."""
     return not kitchen.scenario.stochastic and len(kitchen.scenario.workers) * kitchen.n_tasks <= size
+
+
+class Looks:
+    """How hard the scorer looks in one size of kitchen: the rollout play-out
+    (`deep`), the beam search on both sides of a decision (`search`), once
+    more after a blunder-looking move (`blunder`), and the state's own search
+    (`prepared`, the same as `search` unless set apart: then a move it tried
+    is valued by what it found after it, see MoveScorer.score)."""
+
+    def __init__(self, deep: Finisher | None, search: BeamSearch | None, blunder: BeamSearch | None,
+                 prepared: BeamSearch | None):
+        self.deep, self.search, self.blunder, self.prepared = deep, search, blunder, prepared
 
 
 class ExpertSide:
@@ -179,12 +208,12 @@ class ExpertSide:
 
     def deep(self) -> float:
         if self._deep is None:
-            self._deep = mean_after(self.scorer.deep, self.futures, self.theirs)
+            self._deep = mean_after(self.scorer.looks(self.kitchen).deep, self.futures, self.theirs)
         return self._deep
 
     def search(self) -> tuple[float, dict[int, int] | None]:
         if self._search is None:
-            self._search = self.scorer.search.search(self.kitchen, self.state)
+            self._search = self.scorer.looks(self.kitchen).prepared.search(self.kitchen, self.state)
         return self._search
 
     def complete(self) -> None:
@@ -206,7 +235,8 @@ class MoveScorer:
     kitchen (workers x tasks) whose costly-looking moves are re-valued with the
     rollout play-out (0: never). `search_size`: the same for the beam search
     (0: never); `search`, `blunder_search`: its settings, over `SEARCH` and
-    `BLUNDER_SEARCH` (engine/expert/search.py BeamSearch arguments)."""
+    `BLUNDER_SEARCH` (engine/expert/search.py BeamSearch arguments), in larger
+    kitchens with `LARGE` over them."""
 
     def __init__(self, expert, episodes: int = 8, thresholds: Thresholds | None = None,
                  exact: bool = False, exact_time_limit: float = 5.0, candidates: int = 2,
@@ -228,20 +258,33 @@ class MoveScorer:
         # play-out, for moves the quick finishers call costly: it removes most
         # overstated regrets after off-script moves (research-disruption
         # blunder precision 58% -> 100%), but each of its ticks costs one expert
-        # play-out per worker and choice, so only on small deterministic kitchens
-        self.deep_size = deep_size
-        self.deep = Finisher(expert.scorer, horizon, policy=expert.with_rollout()) if deep_size else None
-        # the expert-guided beam search (engine/expert/search.py) on both sides
-        # of every decision of a small deterministic kitchen: the reference
-        # becomes the best decision it finds from the state, when better
-        self.search_size = search_size
+        # play-out per worker and choice, so only on deterministic kitchens up
+        # to `deep_size`. The expert-guided beam search (engine/expert/search.py)
+        # on both sides of every decision of a deterministic kitchen up to
+        # `search_size`: the reference becomes the best decision it finds from
+        # the state, when better. Settings per kitchen size (SEARCH, LARGE).
+        self.deep_size, self.search_size = deep_size, search_size
         settings = {**SEARCH, **(search or {})}
-        self.search = BeamSearch(expert.scorer, self._quick, horizon, **settings) if search_size else None
-        # a move about to be called a blunder is searched after once more,
-        # deeper (BLUNDER_SEARCH): a blunder is the verdict that must be true
         blunder = {**settings, **BLUNDER_SEARCH, **(blunder_search or {})}
-        self.blunder_search = (BeamSearch(expert.scorer, self._quick, horizon, **blunder)
-                               if search_size and blunder != settings else None)
+        large = {**settings, **LARGE["search"]}
+        prepared = {**large, **LARGE["prepared_search"]}
+
+        def beam(config):
+            return BeamSearch(expert.scorer, self._quick, horizon, **config) if search_size else None
+
+        small_search = beam(settings)
+        large_search = beam(large)
+        self._small_looks = Looks(
+            Finisher(expert.scorer, horizon, policy=expert.with_rollout()) if deep_size else None,
+            small_search,
+            # a move about to be called a blunder is searched after once more,
+            # deeper: a blunder is the verdict that must be true
+            beam(blunder) if blunder != settings else None,
+            small_search)
+        self._large_looks = Looks(
+            Finisher(expert.scorer, horizon, policy=expert.with_rollout(choices=LARGE["deep_choices"]))
+            if deep_size > SMALL_SIZE else None,
+            large_search, None, beam(prepared) if prepared != large else large_search)
         # prepared expert sides (ExpertSide), per kitchen and state: a round's
         # next state is prepared while the trainee thinks, then scored
         self._sides: "weakref.WeakKeyDictionary[Kitchen, dict[State, ExpertSide]]" = weakref.WeakKeyDictionary()
@@ -317,12 +360,16 @@ class MoveScorer:
             view.take(w, fixed[w])
         return best, best_value
 
+    def looks(self, kitchen: Kitchen) -> Looks:
+        """The settings for this kitchen's size (Looks)."""
+        return self._small_looks if _small(kitchen, SMALL_SIZE) else self._large_looks
+
     def searches(self, kitchen: Kitchen) -> bool:
         """Whether the beam search runs on this kitchen (`search_size`)."""
-        return self.search is not None and _small(kitchen, self.search_size)
+        return self.search_size > 0 and _small(kitchen, self.search_size)
 
     def _deep(self, kitchen: Kitchen) -> bool:
-        return self.deep is not None and _small(kitchen, self.deep_size)
+        return self.deep_size > 0 and _small(kitchen, self.deep_size)
 
     def score(self, kitchen: Kitchen, state: State, decision: dict[int, int]) -> MoveScore:
         sc = kitchen.scenario
@@ -345,20 +392,27 @@ class MoveScorer:
             value = self._better(sc, value, self._lookahead(kitchen, state, mine))
             expert_value = self._better(sc, expert_value, side.lookahead())
             regret = worse * (value - expert_value)
+        looks = self.looks(kitchen)
         if regret > th.best and self._deep(kitchen):
-            value = self._better(sc, value, mean_after(self.deep, futures, mine))
+            value = self._better(sc, value, mean_after(looks.deep, futures, mine))
             expert_value = self._better(sc, expert_value, side.deep())
             regret = worse * (value - expert_value)
         if self.searches(kitchen):
             found, first = side.search()
             if first is not None and worse * (found - expert_value) < -1e-9:
                 theirs, expert_value = {**{w: IDLE for w in idle}, **first}, found
+            if looks.prepared is not looks.search:
+                # the state's own search is the deeper one: a move it tried
+                # is valued by the best it found after it, as the expert's is
+                below = looks.prepared.below(kitchen, state, mine)
+                if below is not None:
+                    value = self._better(sc, value, below)
             # only a costly-looking move needs its own search, and one far past
             # the mistake line stays a blunder whatever it finds (as above)
             if th.best < worse * (value - expert_value) < clear:
-                value = self._better(sc, value, self.search.after(kitchen, state, mine))
-            if self.blunder_search is not None and th.mistake <= worse * (value - expert_value) < clear:
-                value = self._better(sc, value, self.blunder_search.after(kitchen, state, mine))
+                value = self._better(sc, value, looks.search.after(kitchen, state, mine))
+            if looks.blunder is not None and th.mistake <= worse * (value - expert_value) < clear:
+                value = self._better(sc, value, looks.blunder.after(kitchen, state, mine))
             regret = worse * (value - expert_value)
         per_worker = {}
         for w in idle:

@@ -130,7 +130,7 @@ class BeamSearch:
 
     def value(self, kitchen: Kitchen, state: State) -> float:
         """The best value found from `state` (own units)."""
-        return self.search(kitchen, state)[0]
+        return self._search(kitchen, state)[0]
 
     def after(self, kitchen: Kitchen, state: State, decision: dict[int, int]) -> float:
         """The best value found after taking `decision` at `state`."""
@@ -139,6 +139,17 @@ class BeamSearch:
     def search(self, kitchen: Kitchen, state: State) -> tuple[float, dict[int, int] | None]:
         """The best value found from `state` and the decision at `state` that
         starts the best path (None when nobody can act there)."""
+        return self._search(kitchen, state)[:2]
+
+    def below(self, kitchen: Kitchen, state: State, decision: dict[int, int]) -> float | None:
+        """The best value the search from `state` found after `decision` there
+        (idle workers may be named with IDLE), or None when it did not try
+        that decision: a value some play after it reaches, so a trainee's move
+        that the search tried is valued as well as the expert's."""
+        key = tuple(sorted((w, j) for w, j in decision.items() if j != IDLE))
+        return self._search(kitchen, state)[2].get(key)
+
+    def _search(self, kitchen: Kitchen, state: State) -> tuple[float, dict[int, int] | None, dict]:
         if kitchen.scenario.stochastic:
             raise ValueError("beam search is for deterministic kitchens only")
         memo = self._memo.get(kitchen)
@@ -149,7 +160,7 @@ class BeamSearch:
         sign = -1.0 if kitchen.scenario.higher_is_better else 1.0  # cost = sign * value
         root = settled(kitchen, state)
         if root.done or not kitchen.has_decision(root):
-            out = (kitchen.value(root), None)
+            out = (kitchen.value(root), None, {})
         else:
             out = self._beam(kitchen, root, sign)
         if len(memo) >= self.max_states:
@@ -165,8 +176,9 @@ class BeamSearch:
             if w is not None:
                 yield {}, w
 
-    def _beam(self, kitchen: Kitchen, root: State, sign: float) -> tuple[float, dict[int, int]]:
+    def _beam(self, kitchen: Kitchen, root: State, sign: float) -> tuple[float, dict[int, int], dict]:
         best_cost, best_first = np.inf, None
+        below: dict[tuple, float] = {}  # first decision -> best cost found after it
         beam: list[tuple[State, dict | None]] = [(root, None)]
         seen = {root}
         level = 0
@@ -187,6 +199,8 @@ class BeamSearch:
                         children.append((cost, len(children), c, f))
                     if cost < best_cost - 1e-9:
                         best_cost, best_first = cost, f
+                    key = tuple(sorted(f.items()))
+                    below[key] = min(below.get(key, np.inf), cost)
             children.sort(key=lambda x: (x[0], x[1]))
             beam = [(c, f) for _, _, c, f in children[:self.width]]
-        return sign * best_cost, best_first
+        return sign * best_cost, best_first, {k: sign * c for k, c in below.items()}

@@ -48,7 +48,7 @@ class Expert:
 
     def __init__(self, net: PolicyNet, scenario_hash: str = "", record: dict | None = None,
                  rollout: bool = False, samples: int = 8, path: Path | None = None,
-                 horizon: int | None = None):
+                 horizon: int | None = None, rollout_choices: int | None = None):
         self.net = net
         self.scorer = net.numpy_scorer()
         self.horizon = horizon
@@ -56,16 +56,18 @@ class Expert:
         self.scenario_hash = scenario_hash
         self.record = record or {}
         self.rollout = rollout
+        self.rollout_choices = rollout_choices  # rollout_decision's `choices`
         self.samples = samples
         self.path = path
 
     def __call__(self, kitchen: Kitchen, state: State, rng: np.random.Generator | None = None) -> dict[int, int]:
         if self.rollout and kitchen.has_decision(state):
-            return rollout_decision(kitchen, state, self.finisher, self.samples)
+            return rollout_decision(kitchen, state, self.finisher, self.samples, self.rollout_choices)
         return greedy_decision(kitchen, state, self.scorer, horizon=self.horizon)
 
-    def with_rollout(self, rollout: bool = True) -> "Expert":
-        e = Expert(self.net, self.scenario_hash, self.record, rollout, self.samples, self.path, self.horizon)
+    def with_rollout(self, rollout: bool = True, choices: int | None = None) -> "Expert":
+        e = Expert(self.net, self.scenario_hash, self.record, rollout, self.samples, self.path, self.horizon,
+                   choices)
         e.finisher = self.finisher  # same weights, same greedy values: share the memo
         return e
 
