@@ -9,10 +9,11 @@ compares with the exact optimum from the same state.
     PYTHONPATH=. .venv/bin/python benchmarks/offtrajectory.py rush research-normal \\
         [--states 30] [--seed 7] [--expert rush=path/to/rush.pt] [--search]
 
-With --search the expert plays as the move scorer's search does on small
-deterministic kitchens: the first decision of the best path its beam search
-finds (engine/expert/search.py, guided by the expert alone), which is the
-continuation the scorer's verdicts rest on there.
+With --search the expert plays as the move scorer's search does on the
+deterministic kitchens it searches: the first decision of the best path the
+search from the state finds (engine/expert/search.py, guided by the expert
+alone, with the settings for the kitchen's size), which is the continuation
+the scorer's verdicts rest on there.
 
 Prints, per scenario: % of states from which the expert is optimal, mean and max gap
 (own units: turns or points). Deterministic scenarios only (the optimum is exact).
