@@ -223,3 +223,18 @@ def test_a_prepared_state_scores_the_same_and_the_move_only_adds_its_own_side(bu
             assert warm.looks(k).search.expanded == before
     assert expert_moves >= 2
     warm.prepare(k, record[-1][0])  # a state where nobody acts: nothing to prepare, no error
+
+
+def test_rush_scores_the_same_prepared_or_cold_with_the_large_kitchen_settings():
+    import itertools
+
+    from engine.expert.trained import shipped_expert
+    from engine.expert.verdicts import draw_decisions
+
+    sc = load_scenario("rush")
+    expert, k = shipped_expert(sc), Kitchen(sc, 0)
+    cold, warm = MoveScorer(expert), MoveScorer(expert)
+    assert warm.looks(k).prepared is not warm.looks(k).search  # the deeper search of the state, set apart
+    for d in itertools.islice(draw_decisions(k, 4), 6):
+        warm.prepare(k, d.state)
+        assert warm.score(k, d.state, d.decision).to_dict() == cold.score(k, d.state, d.decision).to_dict()
