@@ -45,6 +45,14 @@ def greedy_decision(kitchen: Kitchen, state: State, scorer: NumpyScorer,
     return {w: j for w, j in view.decision.items() if j != IDLE}
 
 
+def top_choices(view: TickView, w: int, scorer: NumpyScorer, n: int) -> list[int]:
+    """The policy's `n` + 1 highest-scoring choices for idle worker `w` in
+    `view` (staying idle among them if it ranks so), best first, ties in row
+    order: the candidates the scorer, the search and the narrow rollout try."""
+    x, opts = view.rows(w)
+    return [opts[i] for i in np.argsort(-scorer.logits(x), kind="stable")[:n + 1]]
+
+
 class Finisher:
     """Value of a state when the greedy policy plays the round out.
 
@@ -150,9 +158,7 @@ def rollout_decision(kitchen: Kitchen, state: State, finisher: Finisher, samples
                 view.take(w, IDLE)
             continue
         if view is not None:
-            x, opts = view.rows(w)
-            options = list(dict.fromkeys([IDLE] + [opts[i] for i in
-                                                   np.argsort(-scorer.logits(x), kind="stable")[:choices + 1]]))
+            options = list(dict.fromkeys([IDLE] + top_choices(view, w, scorer, choices)))
         base = greedy_decision(kitchen, state, scorer, fixed, finisher.horizon)
         base_choice = base.get(w, IDLE)
         best_choice, best_value = base_choice, mean_after(finisher, futures, base) * better

@@ -69,13 +69,13 @@ import importlib.util
 import weakref
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
 
 from engine.exact_regret import Optima, settled
 from engine.expert.features import TickView
 from engine.policies import dispatch_policy
 from engine.expert.search import BeamSearch
-from engine.expert.rollout import Finisher, future_kitchens, future_seeds, greedy_decision, mean_after
+from engine.expert.rollout import (Finisher, future_kitchens, future_seeds, greedy_decision, mean_after,
+                                   top_choices)
 from engine.scenario import Scenario
 from engine.simulator import IDLE, Kitchen, State, with_choice
 
@@ -356,8 +356,7 @@ class MoveScorer:
         for w in view.idle:
             if not view.has_choice():
                 break
-            x, opts = view.rows(w)
-            top = [opts[i] for i in np.argsort(-scorer.logits(x), kind="stable")[:candidates + 1]]
+            top = top_choices(view, w, scorer, candidates)
             for c in dict.fromkeys([IDLE] + top):
                 d = {**{u: IDLE for u in view.idle}, **greedy_decision(kitchen, state, scorer, {**fixed, w: c}, horizon)}
                 if d == best:

@@ -33,7 +33,7 @@ import numpy as np
 from engine.exact_regret import settled
 from engine.expert.features import TickView
 from engine.expert.network import NumpyScorer
-from engine.expert.rollout import greedy_decision
+from engine.expert.rollout import greedy_decision, top_choices
 from engine.simulator import IDLE, Kitchen, State
 
 Quick = Callable[[Kitchen, State], float]
@@ -57,8 +57,7 @@ def deviations(kitchen: Kitchen, state: State, scorer: NumpyScorer, choices: int
     for w in view.idle:
         if not view.has_choice():
             break
-        x, opts = view.rows(w)
-        top = [opts[i] for i in np.argsort(-scorer.logits(x), kind="stable")[:choices + 1]]
+        top = top_choices(view, w, scorer, choices)
         mine = greedy.get(w, IDLE)
         ranked.append((w, [mine] + top + [IDLE]))
         for c in dict.fromkeys([IDLE] + top):
