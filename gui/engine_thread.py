@@ -179,8 +179,7 @@ class EngineClient(QObject):
         """Let the engine prepare scores at `state` (the board's state, while
         the trainee thinks); an earlier preparation not yet started is dropped.
         Nothing comes back: the next `request` at this state is answered sooner."""
-        if self._preparing is not None:
-            self._live.discard(self._preparing)
+        self.stop_preparing()
         self._preparing = rid = next(self._ids)
         self._live.add(rid)
         self._prepare.emit(rid, kitchen, state)
