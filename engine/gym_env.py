@@ -129,16 +129,9 @@ class KitchenEnv(gym.Env):
     # -- what the agent sees ------------------------------------------------------------
     @staticmethod
     def _critical_tails(k: Kitchen) -> list[int]:
-        """Fastest-worker ticks of the longest chain after each task to its order's end."""
-        tail = [0] * k.n_tasks
-        fastest = k.fastest
-        for o in range(k.n_orders):
-            tasks = k.order_tasks[o]
-            for _ in tasks:  # relax along precedence; recipes are tiny
-                for j in tasks:
-                    succ = [i for i in tasks if j in k.task_preds[i]]
-                    tail[j] = max((fastest[i] + tail[i] for i in succ), default=0)
-        return tail
+        """Fastest-worker ticks of the longest chain after each task to its order's end:
+        the kitchen's critical path from the task, less the task itself."""
+        return [r - f for r, f in zip(k.remaining_work, k.fastest)]
 
     def _observation(self) -> np.ndarray:
         k, s = self.kitchen, self.state

@@ -136,6 +136,8 @@ class Kitchen:
         for j in range(self.n_tasks):
             for p in self.task_preds[j]:
                 succ[p].append(j)
+        # task_succ[j]: the tasks that wait for task j, in index order
+        self.task_succ = tuple(tuple(x) for x in succ)
         remaining: dict[int, int] = {}
 
         def chain(j: int) -> int:

@@ -101,10 +101,7 @@ def _build_tables(k: Kitchen) -> KitchenTables:
     scale = float(np.mean([d for w in sc.workers for d in w.durations.values()]))
     base = base_raw / scale
     fastest = np.array(k.fastest, dtype=np.float64) / scale  # among the workers who may take each task
-    succ: dict[int, list[int]] = {j: [] for j in range(k.n_tasks)}
-    for j in range(k.n_tasks):
-        for p in k.task_preds[j]:
-            succ[p].append(j)
+    succ = k.task_succ
     tail = np.zeros(k.n_tasks)
     memo: dict[int, float] = {}
 

@@ -94,10 +94,7 @@ class _KitchenFacts:
         fastest = base.min(axis=0)
         self.slowdown = np.log(base / fastest)
         self.rank = (base.argsort(0, kind="stable").argsort(0, kind="stable") / max(1, k.n_workers - 1))
-        succ: dict[int, list[int]] = {j: [] for j in range(k.n_tasks)}
-        for j, preds in enumerate(k.task_preds):
-            for p in preds:
-                succ[p].append(j)
+        succ = k.task_succ
         memo: dict[int, float] = {}
 
         def after(j):
