@@ -98,7 +98,11 @@ def latency(args):
              if not load_scenario(n).stochastic}
     name = args.scenario or max(sizes, key=sizes.get)
     sc = load_scenario(name)
-    scorer = MoveScorer(shipped_expert(sc), episodes=args.k)
+    # as in the app (gui/engine_thread.shipped_scorer): a search helper process
+    # on a deterministic kitchen, unless --no-helper
+    scorer = MoveScorer(shipped_expert(sc), episodes=args.k, helper=not (args.no_helper or sc.stochastic))
+    if scorer.helper is not None and not scorer.helper.wait_ready():
+        print("the search helper did not start: timing without it")
     times, cpu, cold = [], [], []
     for seed in range(args.rounds):
         k = Kitchen(sc, seed)
@@ -110,6 +114,8 @@ def latency(args):
                 # thinks (MoveScorer.prepare), then scores the move
                 t0 = time.perf_counter()
                 scorer.prepare(k, s)
+                if scorer.helper is not None:
+                    scorer.helper.settle()  # the helper prepares the state too
                 t, c = time.perf_counter(), time.process_time()
                 scorer.score(k, s, d)
                 times.append(time.perf_counter() - t)
@@ -121,6 +127,9 @@ def latency(args):
           f"p95 {np.percentile(ms, 95):.1f} ms, max {ms.max():.1f} ms (CPU median {np.median(cms):.1f} ms, "
           f"p95 {np.percentile(cms, 95):.1f} ms); cold, preparation included: median {np.median(cold_ms):.1f} ms, "
           f"p95 {np.percentile(cold_ms, 95):.1f} ms")
+    if scorer.helper is not None:
+        print(f"the search helper searched after {scorer.helper.answered} of those moves")
+    scorer.close()
 
 def main():
     torch.set_num_threads(1)
@@ -138,8 +147,9 @@ def main():
     u.set_defaults(func=unseen)
     lat = sub.add_parser("latency")
     lat.add_argument("--scenario")
-    lat.add_argument("--rounds", type=int, default=10)
+    lat.add_argument("--rounds", type=int, default=20)
     lat.add_argument("--k", type=int, default=8, help="futures for stochastic scenarios")
+    lat.add_argument("--no-helper", action="store_true", help="score in one process (engine/expert/helper.py)")
     lat.set_defaults(func=latency)
     args = p.parse_args()
     args.func(args)

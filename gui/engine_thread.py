@@ -37,7 +37,9 @@ def shipped_scorer(scenario):
     if "torch" in sys.modules:
         # two cores shared with the GUI: one thread keeps the board responsive
         sys.modules["torch"].set_num_threads(1)
-    return MoveScorer(shipped_expert(scenario))
+    # a deterministic kitchen is searched after a costly-looking move: a second
+    # process does that while this one plays the move out (engine/expert/helper.py)
+    return MoveScorer(shipped_expert(scenario), helper=not scenario.stochastic)
 
 
 def round_benchmarks(scenario, kitchen, expert) -> dict:
@@ -73,6 +75,7 @@ class EngineWorker(QObject):
 
     @Slot(int, object)
     def load(self, generation: int, scenario) -> None:
+        self.close_scorer()
         self.scorer, self.scenario = None, scenario
         try:
             self.scorer = self.factory(scenario)
@@ -80,6 +83,12 @@ class EngineWorker(QObject):
             self.loadFailed.emit(generation, _one_line(e))
             return
         self.loaded.emit(generation, type(getattr(self.scorer, "expert", self.scorer)).__name__)
+
+    def close_scorer(self) -> None:
+        """Stop what the scorer runs beside this thread (its search helper)."""
+        close = getattr(self.scorer, "close", None)
+        if close is not None:
+            close()
 
     @Slot(int, object, object, object)
     def score(self, request_id: int, kitchen, state, decision) -> None:
@@ -236,10 +245,10 @@ class EngineClient(QObject):
 
     def shutdown(self) -> None:
         self.forget_all()
-        if not self.engine_thread.isRunning():
-            return
-        self.engine_thread.quit()
-        self.engine_thread.wait(5000)
+        if self.engine_thread.isRunning():
+            self.engine_thread.quit()
+            self.engine_thread.wait(5000)
+        self.worker.close_scorer()
 
 
 def _one_line(e: BaseException) -> str:

@@ -243,12 +243,15 @@ class MoveScorer:
     rollout play-out (0: never). `search_size`: the same for the beam search
     (0: never); `search`, `blunder_search`: its settings, over `SEARCH` and
     `BLUNDER_SEARCH` (engine/expert/search.py BeamSearch arguments), in larger
-    kitchens with `LARGE` over them."""
+    kitchens with `LARGE` over them. `helper`: search after a costly-looking
+    move in a second process while this one plays it out, the process
+    preparing each state as this one does (`SearchHelper`,
+    engine/expert/helper.py; the same scores, sooner); `close()` stops it."""
 
     def __init__(self, expert, episodes: int = 8, thresholds: Thresholds | None = None,
                  exact: bool = False, exact_time_limit: float = 5.0, candidates: int = 2,
                  lookahead: bool = True, deep_size: int = DEEP_SIZE, search_size: int = SEARCH_SIZE,
-                 search: dict | None = None, blunder_search: dict | None = None):
+                 search: dict | None = None, blunder_search: dict | None = None, helper: bool = False):
         self.expert = expert
         self.episodes = episodes
         self.thresholds = thresholds
@@ -297,6 +300,20 @@ class MoveScorer:
         # prepared expert sides (ExpertSide), per kitchen and state: a round's
         # next state is prepared while the trainee thinks, then scored
         self._sides: "weakref.WeakKeyDictionary[Kitchen, dict[State, ExpertSide]]" = weakref.WeakKeyDictionary()
+        # a second process searching after a costly-looking move while this one
+        # plays it out (engine/expert/helper.py): the same values, sooner
+        self.helper = None
+        if helper and search_size and getattr(expert, "net", None) is not None:
+            from engine.expert.helper import SearchHelper
+
+            self.helper = SearchHelper(expert.net, horizon, dict(
+                episodes=episodes, candidates=candidates, lookahead=lookahead, deep_size=deep_size,
+                search_size=search_size, search=search, blunder_search=blunder_search))
+
+    def close(self) -> None:
+        """Stop the helper process, if any (scoring goes on without it)."""
+        if self.helper is not None:
+            self.helper.close()
 
     def prepare(self, kitchen: Kitchen, state: State) -> None:
         """Do now the part of scoring a decision at `state` that does not
@@ -304,6 +321,11 @@ class MoveScorer:
         then waits only for the trainee's side. A state where nobody can act
         is left alone."""
         if not state.done and kitchen.has_decision(state):
+            if self.helper is not None and self.searches(kitchen):
+                # the helper prepares the same state at the same time: the
+                # search after the move then finds its play-outs remembered
+                # there as here
+                self.helper.prepare(kitchen, state)
             self._side(kitchen, state).complete()
 
     def _side(self, kitchen: Kitchen, state: State) -> ExpertSide:
@@ -394,13 +416,19 @@ class MoveScorer:
         # decision of lookahead finds (rush: verdicts unchanged from 4 turns up),
         # and on random play such moves are common: the lookahead is the costly part
         clear = th.mistake + (th.mistake - th.inaccuracy)
+        looks = self.looks(kitchen)
+        pending = None
+        if (self.helper is not None and self.searches(kitchen) and th.best < regret
+                and (regret < clear or looks.deep_past_clear)):
+            # the search after the move is likely needed below: the helper
+            # starts it now, while the move is looked at further here
+            pending = self.helper.start(kitchen, state, mine)
         if self.lookahead and th.best < regret < clear and not sc.stochastic:
             # a regret is only as sound as the play-outs: look one decision
             # further on both sides before blaming the trainee
             value = self._better(sc, value, self._lookahead(kitchen, state, mine))
             expert_value = self._better(sc, expert_value, side.lookahead())
             regret = worse * (value - expert_value)
-        looks = self.looks(kitchen)
         if self.searches(kitchen) and looks.prepared is not looks.search:
             # the state's own search is the deeper one: a move it tried is
             # valued by the best it found after it, as the expert's is (it
@@ -420,7 +448,10 @@ class MoveScorer:
             # only a costly-looking move needs its own search, and one far past
             # the mistake line stays a blunder whatever it finds (as above)
             if th.best < worse * (value - expert_value) < clear:
-                value = self._better(sc, value, looks.search.after(kitchen, state, mine))
+                after = pending.wait() if pending is not None else None
+                if after is None:
+                    after = looks.search.after(kitchen, state, mine)
+                value = self._better(sc, value, after)
             if looks.blunder is not None and th.mistake <= worse * (value - expert_value) < clear:
                 value = self._better(sc, value, looks.blunder.after(kitchen, state, mine))
             regret = worse * (value - expert_value)
