@@ -193,3 +193,34 @@ def test_a_preparation_overtaken_by_a_newer_state_is_skipped(qtbot, clients):
     qtbot.waitUntil(lambda: bool(answers) and scorer.prepared == [s1], timeout=3000)
     client.stop_preparing()
     assert scorer.prepared == [s1]
+
+
+def test_the_apps_scorer_searches_with_a_helper_that_leaves_with_the_engine(qtbot):
+    # the shipped scorer on a deterministic kitchen brings a search helper
+    # process; loading another scenario stops the old one, and so does shutdown
+    from engine.policies import play_round, random_policy
+    import numpy as np
+
+    client = EngineClient()
+    try:
+        client.load(load_scenario("rush"))
+        qtbot.waitUntil(lambda: client.expert_ready, timeout=30000)
+        first = client.worker.scorer.helper
+        assert first is not None and first.wait_ready()
+        kitchen = Kitchen(load_scenario("rush"), 0)
+        record = []
+        play_round(kitchen, random_policy, np.random.default_rng(5), record)
+        answers = []
+        client.scoreReady.connect(lambda rid, score: answers.append(score))
+        moves = [(s, d) for s, d in record if kitchen.has_decision(s)][:6]
+        for s, d in moves:
+            client.prepare(kitchen, s)
+            client.request(kitchen, s, d)
+        qtbot.waitUntil(lambda: len(answers) == len(moves), timeout=60000)
+        client.load(load_scenario("burger"))
+        qtbot.waitUntil(lambda: client.expert_ready, timeout=30000)
+        assert not first.alive and client.worker.scorer.helper.alive
+        second = client.worker.scorer.helper
+    finally:
+        client.shutdown()
+    assert not second.alive
