@@ -44,8 +44,9 @@ from engine.expert.verdicts import GOALS, goals_met, measure  # noqa: E402
 
 
 class Timed:
-    """The scorer as the app runs it: the state prepared first, then the move
-    scored; the wall time of each part kept."""
+    """The scorer as the app runs it: the state prepared first (by the search
+    helper too, where it has one), then the move scored; the wall time of each
+    part kept."""
 
     def __init__(self, scorer):
         self.scorer = scorer
@@ -56,6 +57,8 @@ class Timed:
     def score(self, kitchen, state, decision):
         t = time.perf_counter()
         self.scorer.prepare(kitchen, state)
+        if self.scorer.helper is not None:
+            self.scorer.helper.settle()
         t1 = time.perf_counter()
         out = self.scorer.score(kitchen, state, decision)
         self.after_move.append(time.perf_counter() - t1)
@@ -100,7 +103,9 @@ def main() -> None:
         started = time.perf_counter()
         kitchen, optima = Kitchen(sc, 0), Optima(args.time_limit)
         optima.preload(kitchen, cache.get(sc.content_hash, {}))
-        timed = Timed(MoveScorer(expert, **options))
+        # with the app's search helper (gui/engine_thread.shipped_scorer): the
+        # same verdicts, the app's wait after the move
+        timed = Timed(MoveScorer(expert, **{"helper": True, **options}))
         m = measure(sc, timed, decisions=args.decisions, seed=args.seed, optima=optima,
                     witness=expert.finisher.value, kitchen=kitchen)
         if args.cache:
@@ -112,6 +117,7 @@ def main() -> None:
         s = {**s, "scoring_ms": {"p50": float(np.median(ms)), "p95": float(np.percentile(ms, 95)),
                                  "cold_p50": float(np.median(cold)), "cold_p95": float(np.percentile(cold, 95))}}
         rows.append(s)
+        timed.scorer.close()
         verdict = "met" if all(met.values()) else "NOT met: " + ", ".join(k for k, ok in met.items() if not ok)
         print(f"{name + (' *' if name in files else ''):20} {s['decisions']:9d} {pct(s['agreement']):>10} {pct(s['blunder_precision']):>12} "
               f"{pct(s['false_best'], 2):>10} {s['mean_regret']['scorer']:13.3f} {s['mean_regret']['exact']:6.3f} "
