@@ -113,9 +113,7 @@ def latency(args):
                 # as in the app: the engine prepares the state while the trainee
                 # thinks (MoveScorer.prepare), then scores the move
                 t0 = time.perf_counter()
-                scorer.prepare(k, s)
-                if scorer.helper is not None:
-                    scorer.helper.settle()  # the helper prepares the state too
+                scorer.prepare(k, s, wait=True)  # the helper prepares the state too
                 t, c = time.perf_counter(), time.process_time()
                 scorer.score(k, s, d)
                 times.append(time.perf_counter() - t)

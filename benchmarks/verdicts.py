@@ -56,9 +56,7 @@ class Timed:
 
     def score(self, kitchen, state, decision):
         t = time.perf_counter()
-        self.scorer.prepare(kitchen, state)
-        if self.scorer.helper is not None:
-            self.scorer.helper.settle()
+        self.scorer.prepare(kitchen, state, wait=True)
         t1 = time.perf_counter()
         out = self.scorer.score(kitchen, state, decision)
         self.after_move.append(time.perf_counter() - t1)

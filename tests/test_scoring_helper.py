@@ -25,8 +25,10 @@ def test_scores_are_the_same_with_the_helper_and_it_answers_the_costly_moves(rus
     alone, helped = MoveScorer(expert), MoveScorer(expert, helper=True)
     try:
         assert helped.helper.wait_ready()
-        for s, d in decisions:
-            helped.prepare(k, s)
+        for i, (s, d) in enumerate(decisions):
+            helped.prepare(k, s, wait=i % 2 == 0)
+            if i % 2 == 0:  # waited for: the helper has prepared the state too
+                assert not helped.helper._outstanding
             assert helped.score(k, s, d).to_dict() == alone.score(k, s, d).to_dict()
         # random play makes costly-looking moves, and the helper searched after them
         assert helped.helper.answered >= 1

@@ -317,11 +317,12 @@ class MoveScorer:
         if self.helper is not None:
             self.helper.close()
 
-    def prepare(self, kitchen: Kitchen, state: State) -> None:
+    def prepare(self, kitchen: Kitchen, state: State, wait: bool = False) -> None:
         """Do now the part of scoring a decision at `state` that does not
         depend on the decision (ExpertSide), so that `score` at this state
         then waits only for the trainee's side. A state where nobody can act
-        is left alone."""
+        is left alone. `wait`: return only once the helper has prepared it
+        too (benchmarks: a trainee who thinks until both are done)."""
         if not state.done and kitchen.has_decision(state):
             if self.helper is not None and self.searches(kitchen):
                 # the helper prepares the same state at the same time: the
@@ -329,6 +330,8 @@ class MoveScorer:
                 # there as here
                 self.helper.prepare(kitchen, state)
             self._side(kitchen, state).complete()
+            if wait and self.helper is not None:
+                self.helper.settle()
 
     def _side(self, kitchen: Kitchen, state: State) -> ExpertSide:
         sides = self._sides.get(kitchen)
