@@ -94,16 +94,11 @@ class _KitchenFacts:
         fastest = base.min(axis=0)
         self.slowdown = np.log(base / fastest)
         self.rank = (base.argsort(0, kind="stable").argsort(0, kind="stable") / max(1, k.n_workers - 1))
-        succ = k.task_succ
-        memo: dict[int, float] = {}
-
-        def after(j):
-            if j not in memo:
-                memo[j] = max((fastest[s] + after(s) for s in succ[j]), default=0.0)
-            return memo[j]
-
-        self.tail = np.array([after(j) for j in range(k.n_tasks)]) / self.scale
-        self.last = np.array([0.0 if succ[j] else 1.0 for j in range(k.n_tasks)])
+        # the fastest work still to come after each task: the kitchen's
+        # critical path from the task, less the task itself (whole ticks)
+        after = np.array(k.remaining_work, dtype=float) - np.array(k.fastest, dtype=float)
+        self.tail = after / self.scale
+        self.last = np.array([0.0 if k.task_succ[j] else 1.0 for j in range(k.n_tasks)])
 
 
 _facts: dict[int, tuple[Kitchen, _KitchenFacts]] = {}
