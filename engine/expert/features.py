@@ -161,13 +161,14 @@ class TickView:
         # order_left: fastest work still to do in each task's order
         ends = np.array(state.task_end)
         unstarted = ends < 0
-        left_by_order = np.bincount(tb.order_of[unstarted], weights=tb.fastest[unstarted],
+        todo = tb.fastest[unstarted]
+        left_by_order = np.bincount(tb.order_of[unstarted], weights=todo,
                                     minlength=kitchen.n_orders) if kitchen.n_tasks else np.zeros(0)
         self.order_left = left_by_order
         n_orders = max(kitchen.n_orders, 1)
         served = sum(1 for x in state.order_served if x >= 0) / n_orders
         not_in = sum(1 for e in state.order_entered if e < 0) / n_orders
-        work_left = float(tb.fastest[unstarted].sum()) / kitchen.n_workers
+        work_left = float(np.add.reduce(todo)) / kitchen.n_workers
         busy = [f - t for f in state.worker_free if f > t]
         next_free = (min(busy) / tb.scale) if busy else 0.0
         self._gather()
@@ -203,10 +204,11 @@ class TickView:
             mine = self.s.tick / tb.scale + D[w]
             if k.n_workers > 1:
                 finish[w] = np.inf
-                lead = finish.min(axis=0) - mine
+                lead = np.minimum.reduce(finish, axis=0) - mine
             else:
                 lead = np.full(n, CLIP)
             slower = D[w] - sel[:, 1]
+            least = np.minimum.reduce(slower)
             body = x[1:]
             body[:, 0] = 1.0
             body[:, 1] = D[w]
@@ -215,10 +217,13 @@ class TickView:
             body[:, 4:9] = sel[:, 2:7]
             body[:, 9] = self._horizon - D[w] - sel[:, 2]
             body[:, 10] = rank
-            body[:, 11] = slower - slower.min()
-            x[:, 12] = lead.max()
-            x[:, 13] = slower.min()
-        np.clip(x, -CLIP, CLIP, out=x)
+            body[:, 11] = slower - least
+            x[:, 12] = np.maximum.reduce(lead)
+            x[:, 13] = least
+        # np.clip in two ufuncs, and the reductions above as ufuncs: the same
+        # numbers without the wrappers, which cost as much as the arithmetic here
+        np.maximum(x, -CLIP, out=x)
+        np.minimum(x, CLIP, out=x)
         return x, [IDLE] + opts
 
     def _gather(self) -> None:
