@@ -37,6 +37,21 @@ def test_scores_are_the_same_with_the_helper_and_it_answers_the_costly_moves(rus
     assert not helped.helper.alive
 
 
+def test_the_helper_is_built_with_every_argument_that_changes_a_value(rush):
+    expert = rush[0]
+    options = dict(episodes=3, candidates=1, lookahead=False, deep_size=0, search={"wait": False},
+                   blunder_search={"depth": 5})
+    helped = MoveScorer(expert, helper=True, thresholds=None, exact=False, **options)
+    try:
+        # its own MoveScorer is made from exactly these (engine/expert/helper.py _serve)
+        assert {key: helped.helper.options[key] for key in options} == options
+        # and nothing that is not a value's: no process, no thresholds, no solver
+        assert not {"self", "expert", "helper", "thresholds", "exact", "exact_time_limit"} & set(helped.helper.options)
+        MoveScorer(expert, **helped.helper.options)
+    finally:
+        helped.close()
+
+
 def test_a_helper_that_dies_leaves_scoring_as_it_was(rush):
     expert, k, decisions = rush
     alone, helped = MoveScorer(expert), MoveScorer(expert, helper=True)

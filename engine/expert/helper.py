@@ -95,6 +95,7 @@ class SearchHelper:
     it; so does the end of this process (it is a daemon)."""
 
     def __init__(self, net, horizon: int | None, options: dict):
+        self.options = options  # the helper's MoveScorer arguments
         ctx = multiprocessing.get_context("spawn")  # no fork of a process with Qt and torch threads
         self._conn, child = ctx.Pipe()
         self._process = ctx.Process(target=_serve, args=(child, net, horizon, options), daemon=True,

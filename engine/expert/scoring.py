@@ -257,6 +257,10 @@ class MoveScorer:
                  exact: bool = False, exact_time_limit: float = 5.0, candidates: int = 2,
                  lookahead: bool = True, deep_size: int = DEEP_SIZE, search_size: int = SEARCH_SIZE,
                  search: dict | None = None, blunder_search: dict | None = None, helper: bool = False):
+        # the helper's own scorer is built with every argument that can change
+        # a value: all but these, so a new argument reaches it unless named here
+        helper_options = {k: v for k, v in locals().items()
+                          if k not in ("self", "expert", "thresholds", "exact", "exact_time_limit", "helper")}
         self.expert = expert
         self.episodes = episodes
         self.thresholds = thresholds
@@ -311,9 +315,7 @@ class MoveScorer:
         if helper and search_size and getattr(expert, "net", None) is not None:
             from engine.expert.helper import SearchHelper
 
-            self.helper = SearchHelper(expert.net, horizon, dict(
-                episodes=episodes, candidates=candidates, lookahead=lookahead, deep_size=deep_size,
-                search_size=search_size, search=search, blunder_search=blunder_search))
+            self.helper = SearchHelper(expert.net, horizon, helper_options)
 
     def close(self) -> None:
         """Stop the helper process, if any (scoring goes on without it)."""
