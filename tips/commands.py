@@ -39,8 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fixed-tip", action="append", default=[], metavar="TEXT",
                    help="a supervisor's tip for the 'fixed' condition (repeatable; default: the research's "
                         "handcrafted tips). Simulated trainees cannot act on free text: 'fixed' is a placebo control")
-    p.add_argument("--population", choices=["mixed", "db"], default="mixed",
-                   help="mixed: simulated trainees with habits of their own (default); db: one clone per trainee "
+    p.add_argument("--population", choices=["mixed", "individual", "db"], default="mixed",
+                   help="mixed: simulated trainees with habits of their own (default); individual: near-expert "
+                        "trainees whose every mistake is a habit of their own or a slip; db: one clone per trainee "
                         "with decisions on the scenario in --db (at most --trainees), fitted as `traces trainee` does")
     p.add_argument("--db", dest="records_db", metavar="URL",
                    help="records database the db population comes from (default: KITCHEN_COACH_DB or the file "
@@ -82,7 +83,7 @@ def _population_records(args):
     supervisor-only once the database has a supervisor); None for the mixed one."""
     if args.population != "db":
         if args.records_db is not None:
-            raise CommandError("--db is for --population db; the mixed population needs no records")
+            raise CommandError(f"--db is for --population db; the {args.population} population needs no records")
         return None
     return _read_records(args, "every trainee's decisions")
 
@@ -172,14 +173,16 @@ def cmd_experiment(args) -> int:
 
     settings = ExperimentSettings(trainees=args.trainees, rounds=args.rounds, seed=args.seed,
                                   coaching=Coaching(k=args.tips_per_round, history=args.history),
-                                  fixed_texts=tuple(t for t in args.fixed_tip if t.strip()), clones=clones)
+                                  fixed_texts=tuple(t for t in args.fixed_tip if t.strip()), clones=clones,
+                                  population="individual" if args.population == "individual" else "mixed")
     result = run_experiment(sc, mined, scorer, settings)
     if args.json:
         emit_json({"scenario": sc.key, "fidelity": round(mined.fidelity, 4), **result})
         return 0
     unit = sc.unit
     who = f"{result['trainees']} trainees cloned from the records" if clones else \
-        f"{args.trainees} simulated trainees (habits: {', '.join(result['habits'])})"
+        f"{args.trainees} {'near-expert ' if args.population == 'individual' else ''}simulated trainees " \
+        f"(habits: {', '.join(result['habits'])})"
     print(f"{sc.name}: {who} x {args.rounds} rounds ("
           f"suboptimal = worker regret above {result['threshold']:g} {unit})")
     print(experiment_table(result, unit))

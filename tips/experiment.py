@@ -8,8 +8,10 @@ the tips alone. By default the trainees are a mixed population
 (`tips.population.mixed_models`): each has one to three costly habits of
 their own, drawn from the mined list's vocabulary (a rule's situation, a
 role, the task type the role is drawn to there: tips/trainees.py
-`RuleHabit`), their own noise and their own adherence; `habits` gives
-instead one (role, task type) habit each, in turn. A decision is suboptimal when a worker's regret is
+`RuleHabit`), their own noise and their own adherence; `population="individual"`
+plays near-expert trainees instead, each wrong only by their own habits
+(drawn from the whole vocabulary) and slips (`tips.population.individual_models`);
+`habits` gives one (role, task type) habit each, in turn. A decision is suboptimal when a worker's regret is
 above the scorer's "good" threshold.
 """
 from __future__ import annotations
@@ -25,8 +27,8 @@ from tips.conditions import CONDITIONS, Coach, Coaching
 from tips.fixed import HANDCRAFTED
 from tips.gains import PlayedRound
 from tips.mining import MinedRules
-from tips.population import mixed_models, play, round_kitchen
-from tips.trainees import Habit, SimulatedTrainee, TraineeModel
+from tips.population import individual_models, mixed_models, play, round_kitchen
+from tips.trainees import Habit, NearExpertTrainee, SimulatedTrainee, TraineeModel
 
 
 @dataclass
@@ -39,6 +41,7 @@ class ExperimentSettings:
     habits: tuple[Habit, ...] | None = None      # one habit each, in turn; None: the mixed population
     fixed_texts: tuple[str, ...] = ()             # supervisor tips for "fixed" (default: the handcrafted ones)
     clones: tuple = ()                            # tips/cloned.py trainees: the population instead (--population db)
+    population: str = "mixed"                     # or "individual": near-expert trainees (tips/population.py)
 
 
 def good_threshold(scorer, scenario: Scenario) -> float:
@@ -49,7 +52,10 @@ def good_threshold(scorer, scenario: Scenario) -> float:
     return float((getattr(scorer, "thresholds", None) or Thresholds.for_scenario(scenario)).good)
 
 
-def trainee_models(scenario: Scenario, s: ExperimentSettings, mined: MinedRules | None = None) -> list[TraineeModel]:
+def trainee_models(scenario: Scenario, s: ExperimentSettings, mined: MinedRules | None = None,
+                   expert=None) -> list[TraineeModel]:
+    if s.population == "individual":
+        return individual_models(scenario, s.trainees, s.seed, mined, expert)
     if s.habits is None:
         return mixed_models(scenario, s.trainees, s.seed, mined)
     m = s.model
@@ -57,11 +63,18 @@ def trainee_models(scenario: Scenario, s: ExperimentSettings, mined: MinedRules 
             for i in range(s.trainees)]
 
 
-def make_trainees(scenario: Scenario, s: ExperimentSettings, mined: MinedRules | None = None) -> list[SimulatedTrainee]:
+def make_trainees(scenario: Scenario, s: ExperimentSettings, mined: MinedRules | None = None,
+                  expert=None, models: list[TraineeModel] | None = None) -> list[SimulatedTrainee]:
+    """The population afresh (of `models`, else drawn now); `expert` is what
+    near-expert trainees play like."""
     if s.clones:  # the same people afresh, each with its own seed again
         return [dataclasses.replace(c) for c in s.clones]
+    models = models if models is not None else trainee_models(scenario, s, mined, expert)
+    if s.population == "individual":
+        return [NearExpertTrainee(f"trainee{i + 1}", scenario, model, seed=s.seed * 10_007 + i, expert=expert)
+                for i, model in enumerate(models)]
     return [SimulatedTrainee(f"trainee{i + 1}", scenario, model, seed=s.seed * 10_007 + i)
-            for i, model in enumerate(trainee_models(scenario, s, mined))]
+            for i, model in enumerate(models)]
 
 
 def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentSettings,
@@ -78,8 +91,10 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
     coach = Coach(scenario, mined, scorer, s.coaching, calibration_seed=s.seed)
     fixed = s.fixed_texts or HANDCRAFTED
     out: dict = {}
+    expert = getattr(scorer, "expert", None)
+    models = [] if s.clones else trainee_models(scenario, s, mined, expert)  # drawn once: the same people each time
     for cond in CONDITIONS:
-        trainees = make_trainees(scenario, s, mined)
+        trainees = make_trainees(scenario, s, mined, expert, models)
         histories: list[list[PlayedRound]] = [[] for _ in trainees]
         rows = {"suboptimal_pct": [], "mean_value": [], "tips_shown": []}
         bar.set_postfix_str(cond)
@@ -107,8 +122,7 @@ def run_experiment(scenario: Scenario, mined: MinedRules, scorer, s: ExperimentS
                 f"mean {rows['mean_value'][-1]:.2f}")
         out[cond] = rows
     bar.close()
-    habits = [] if s.clones else sorted({h.label for m in trainee_models(scenario, s, mined)
-                                         for h in m.habits + getattr(m, 'rule_habits', ())})
+    habits = [] if s.clones else sorted({h.label for m in models for h in m.habits + getattr(m, 'rule_habits', ())})
     return {"conditions": out, "threshold": threshold, "trainees": len(s.clones) or s.trainees, "rounds": s.rounds,
             "habits": habits}
 

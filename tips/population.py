@@ -1,15 +1,18 @@
 """Groups of simulated trainees the tips are measured on: the calibration
 group whose rounds are all the population's figures there are before anyone
-has played, and the mixed population of the simulated experiment."""
+has played, and the populations of the simulated experiment: the mixed one
+(the engine's greedy human with habits of their own) and the individual one
+(near-expert trainees whose every mistake is their own habit or a slip)."""
 from __future__ import annotations
 
 import numpy as np
 
 from engine.scenario import Scenario
-from engine.simulator import Kitchen
+from engine.simulator import IDLE, Kitchen
 from tips.gains import PlayedRound, TipStat, cell_stats, merge
 from tips.mining import MinedRules
-from tips.trainees import Habit, RuleHabit, RuleHabitModel, SimulatedTrainee, TraineeModel, costly_habits, worst_habits
+from tips.trainees import (Habit, IndividualModel, NearExpertTrainee, RuleHabit, RuleHabitModel, SimulatedTrainee,
+                           TraineeModel, costly_habits, worst_habits)
 
 
 def round_kitchen(scenario: Scenario, seed: int, r: int) -> Kitchen:
@@ -116,4 +119,65 @@ def mixed_models(scenario: Scenario, n: int, seed: int, mined: MinedRules | None
         else:
             own = tuple(Habit(habits[i].role, habits[i].task_type, st) for i, st in zip(picked, strengths))
             out.append(TraineeModel(habits=own, **noise))
+    return out
+
+
+def vocabulary_habits(mined: MinedRules, expert, rounds: int = 4, least: float = 0.05,
+                      costly: float = 0.8) -> list[RuleHabit]:
+    """Habits drawn from the whole vocabulary, not only the mined list's
+    rules: in one predicate's situation (who is free or busy, what is open,
+    how the round stands), a role drawn to a task type some other worker is
+    quicker at. Kept where, in `rounds` rounds of a near-expert trainee
+    without habits, it could act in at least `least` of the role's free
+    moments and the expert would have chosen otherwise at least `costly` of
+    those times: a habit that costs (issue 13), met often enough to learn of."""
+    sc, vocab = mined.scenario, mined.vocab
+    fastest = {k: min(d for w in sc.workers if (d := w.ticks(k)) is not None) for k in sc.task_types}
+    candidates = []
+    for role in vocab.roles:
+        for k in sc.task_types:
+            ticks = [d for w in sc.workers if w.role == role and (d := w.ticks(k)) is not None]
+            if ticks and min(ticks) > fastest[k]:
+                # who is free is the role itself ("me:") or its skill ("best:"): no situation
+                candidates += [RuleHabit(role, k, conditions=(p.key,)) for p in vocab.predicates
+                               if not p.key.startswith(("me:", "best:"))]
+    where = [vocab.index[h.conditions[0]] for h in candidates]
+    acts, against = [0] * len(candidates), [0] * len(candidates)
+    moments: dict[str, int] = {}
+    for r in range(rounds):
+        kitchen = round_kitchen(sc, 0, r)
+        probe = NearExpertTrainee("probe", sc, IndividualModel(), seed=r, expert=expert)
+        for state, _ in probe.play(kitchen):
+            open_ = kitchen.open_tasks(state)
+            plan = expert(kitchen, state)
+            for w in kitchen.idle_workers(state):
+                role = kitchen.workers[w].role
+                moments[role] = moments.get(role, 0) + 1
+                x = vocab.features(kitchen, state, w)
+                types = {kitchen.tasks[j].type for j in kitchen.for_worker(w, open_)}
+                j = plan.get(w, IDLE)
+                chosen = None if j == IDLE else kitchen.tasks[j].type
+                for c, (h, i) in enumerate(zip(candidates, where)):
+                    if h.role == role and h.task_type in types and x[i]:
+                        acts[c] += 1
+                        against[c] += chosen != h.task_type
+    return [h for h, n, a in zip(candidates, acts, against)
+            if n and n >= least * moments.get(h.role, 0) and a >= costly * n]
+
+
+def individual_models(scenario: Scenario, n: int, seed: int, mined: MinedRules, expert) -> list[IndividualModel]:
+    """`n` near-expert trainees (tips/trainees.py), each with one to three
+    habits of `vocabulary_habits`, of its own strength, and its own slip
+    rate, adherence and learning rate. Drawn from `seed` alone, so every
+    condition plays the same people."""
+    rng = np.random.default_rng([seed, 13])
+    habits = vocabulary_habits(mined, expert)
+    out = []
+    for _ in range(n):
+        m = int(rng.integers(1, min(3, len(habits)) + 1)) if habits else 0
+        picked = rng.choice(len(habits), size=m, replace=False) if m else []
+        own = tuple(RuleHabit(habits[i].role, habits[i].task_type, float(rng.uniform(2.5, 4.5)), habits[i].conditions)
+                    for i in picked)
+        out.append(IndividualModel(rule_habits=own, slip=float(rng.uniform(0.03, 0.07)),
+                                   follow=float(rng.uniform(0.6, 0.95)), learn=float(rng.uniform(0.05, 0.25))))
     return out

@@ -17,18 +17,30 @@ no plate task is open, I send Alice to chop anyway"). People's mistakes are
 situational like that, and different people make different ones, which is
 what personal tips are for; the same learning rate wears such a habit down
 each time the trainee takes advice against it in its situation.
+
+Near-expert trainees (`NearExpertTrainee`, `IndividualModel`). The engine's
+greedy human makes most of its mistakes from the model itself (a belief that
+every worker is equally quick, a dislike of leaving anyone idle), the same
+for everyone, so tips about those serve every trainee alike. A near-expert
+trainee instead decides as the expert would, except where one of their own
+habits acts (a habit of strength s wins with probability s / HABIT_SCALE
+where it can) and for their slips (a share `slip` of choices made at random):
+all that is wrong with their play is their own, the population the
+personalised condition is for (issue 13's "own costly habits plus noise").
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from engine.scenario import Scenario
-from engine.simulator import Kitchen, State
+from engine.simulator import IDLE, Kitchen, State
 from engine.trainee_sim import Habit, HabitTrainee, TraineeModel, worst_habits
 from tips.vocabulary import Vocabulary
 
-__all__ = ["Habit", "RuleHabit", "RuleHabitModel", "SimulatedTrainee", "TraineeModel", "advised",
-           "costly_habits", "worst_habits"]
+__all__ = ["Habit", "IndividualModel", "NearExpertTrainee", "RuleHabit", "RuleHabitModel", "SimulatedTrainee",
+           "TraineeModel", "advised", "costly_habits", "worst_habits"]
+
+HABIT_SCALE = 5.0  # a near-expert's habit of strength s acts with probability s / 5 where it can
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,15 @@ class RuleHabit(Habit):
 class RuleHabitModel(TraineeModel):
     """A trainee model with habits in the tips' words as well (module docstring)."""
     rule_habits: tuple[RuleHabit, ...] = ()
+
+
+@dataclass
+class IndividualModel(RuleHabitModel):
+    """A near-expert trainee's parameters (module docstring): their rule
+    habits, adherence and learning rate as for any trainee, and `slip`, the
+    share of their own choices made at random; `tau`, `idle_aversion` and
+    `urgency` are the greedy model's and unused."""
+    slip: float = 0.05
 
 
 def costly_habits(scenario: Scenario) -> list[Habit]:
@@ -132,3 +153,45 @@ class SimulatedTrainee(HabitTrainee):
         (ticks where nobody can do anything are left out)."""
         self.tips = list(tips)
         return super().play(kitchen)
+
+
+@dataclass
+class NearExpertTrainee(SimulatedTrainee):
+    """Decides worker by worker (in a drawn order): advice first, as every
+    simulated trainee; else an own habit, where its situation holds and a task
+    of its type is open to the worker; else, with probability `model.slip`, a
+    legal task or idle at random; else what `expert` decides for that worker
+    (a task of the same type when another worker took the expert's one, idle
+    when there is none)."""
+    expert: object = None
+
+    def __call__(self, kitchen: Kitchen, state: State, rng=None) -> dict[int, int]:
+        self._seen = {}
+        idle = kitchen.idle_workers(state)
+        open_ = kitchen.open_tasks(state)
+        if not idle or not open_:
+            return {}
+        plan = self.expert(kitchen, state)
+        decision: dict[int, int] = {}
+        taken: set[int] = set()
+        for w in self.rng.permutation(idle).tolist():
+            choice = self._advised_choice(kitchen, state, w, taken)
+            if choice is None:
+                choice = self._own_choice(kitchen, state, w, plan, kitchen.for_worker(w, open_, taken))
+            decision[w] = choice
+            if choice != IDLE:
+                taken.add(choice)
+        return decision
+
+    def _own_choice(self, kitchen: Kitchen, state: State, w: int, plan: dict[int, int], options: list[int]) -> int:
+        for task_type in dict.fromkeys(kitchen.tasks[j].type for j in options):
+            for pull in self._pulling(kitchen, state, w, task_type):
+                if self.rng.random() < pull[2] / HABIT_SCALE:
+                    return next(j for j in options if kitchen.tasks[j].type == task_type)
+        if self.rng.random() < self.model.slip:
+            pick = int(self.rng.integers(len(options) + 1))
+            return IDLE if pick == len(options) else options[pick]
+        j = plan.get(w, IDLE)
+        if j == IDLE or j in options:
+            return j
+        return next((k for k in options if kitchen.tasks[k].type == kitchen.tasks[j].type), IDLE)
