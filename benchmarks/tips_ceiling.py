@@ -4,7 +4,7 @@ same habits), shown every tip of the mined list every round, and what is
 left of their suboptimal decisions then.
 
     PYTHONPATH=. .venv/bin/python benchmarks/tips_ceiling.py [--scenarios burger pasta research-disruption]
-        [--seeds 1 2 3] [--trainees 40] [--rounds 3]
+        [--seeds 1 2 3] [--trainees 40] [--rounds 3] [--population mixed|individual]
 
 No coach can choose three tips that do better than all of them shown at
 once unless some tips mislead when read alone, so "every tip" bounds what
@@ -39,13 +39,14 @@ from tips.gains import mined_tips  # noqa: E402
 from tips.population import play, round_kitchen  # noqa: E402
 
 
-def ceiling(name: str, seed: int, trainees: int, rounds: int) -> dict:
+def ceiling(name: str, seed: int, trainees: int, rounds: int, population: str = "mixed") -> dict:
     sc = load_scenario(name)
     expert = expert_for(sc, progress=False)
     scorer, mined = scorer_for(expert), rules_for(sc, expert)
     threshold = good_threshold(scorer, sc)
     tips = mined_tips(mined)
-    people = make_trainees(sc, ExperimentSettings(trainees=trainees, rounds=rounds, seed=seed), mined)
+    people = make_trainees(sc, ExperimentSettings(trainees=trainees, rounds=rounds, seed=seed, population=population),
+                           mined, expert)
     pct, left = [], collections.Counter()
     for r in range(rounds):
         kitchen = round_kitchen(sc, seed, r)
@@ -78,6 +79,7 @@ def main() -> None:
     ap.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     ap.add_argument("--trainees", type=int, default=40)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--population", choices=["mixed", "individual"], default="mixed")
     args = ap.parse_args()
     import torch
 
@@ -86,7 +88,7 @@ def main() -> None:
           f"passed by / misled / uncovered")
     for name in args.scenarios:
         for seed in args.seeds:
-            c = ceiling(name, seed, args.trainees, args.rounds)
+            c = ceiling(name, seed, args.trainees, args.rounds, args.population)
             left = c["left"]
             n = sum(left.values()) or 1
             print(f"{name:20} {seed:4d}  {' / '.join(f'{x:.1f}' for x in c['suboptimal_pct']):38}  "
