@@ -138,6 +138,8 @@ class Kitchen:
                 succ[p].append(j)
         # task_succ[j]: the tasks that wait for task j, in index order
         self.task_succ = tuple(tuple(x) for x in succ)
+        # task_last[j]: nothing waits for task j, so finishing it serves its order
+        self.task_last = tuple(not x for x in succ)
         remaining: dict[int, int] = {}
 
         def chain(j: int) -> int:

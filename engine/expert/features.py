@@ -120,7 +120,7 @@ def _build_tables(k: Kitchen) -> KitchenTables:
     rewards = np.array([k.order_reward[k.task_order[j]] for j in range(k.n_tasks)], dtype=np.float64)
     mean_reward = np.mean([r.reward for r in sc.recipes.values()]) or 1.0
     reward = rewards / mean_reward
-    last_task = np.array([1.0 if not succ[j] else 0.0 for j in range(k.n_tasks)])
+    last_task = np.array(k.task_last, dtype=float)
     objective = 1.0 if sc.objective is Objective.REWARD else 0.0
     per_task = np.zeros((k.n_tasks, 7))
     per_task[:, 0] = np.arange(k.n_tasks)

@@ -98,7 +98,7 @@ class _KitchenFacts:
         # critical path from the task, less the task itself (whole ticks)
         after = np.array(k.remaining_work, dtype=float) - np.array(k.fastest, dtype=float)
         self.tail = after / self.scale
-        self.last = np.array([0.0 if k.task_succ[j] else 1.0 for j in range(k.n_tasks)])
+        self.last = np.array(k.task_last, dtype=float)
 
 
 _facts: dict[int, tuple[Kitchen, _KitchenFacts]] = {}
