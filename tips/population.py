@@ -132,15 +132,9 @@ def vocabulary_habits(mined: MinedRules, expert, rounds: int = 4, least: float =
     moments and the expert would have chosen otherwise at least `costly` of
     those times: a habit that costs (issue 13), met often enough to learn of."""
     sc, vocab = mined.scenario, mined.vocab
-    fastest = {k: min(d for w in sc.workers if (d := w.ticks(k)) is not None) for k in sc.task_types}
-    candidates = []
-    for role in vocab.roles:
-        for k in sc.task_types:
-            ticks = [d for w in sc.workers if w.role == role and (d := w.ticks(k)) is not None]
-            if ticks and min(ticks) > fastest[k]:
-                # who is free is the role itself ("me:") or its skill ("best:"): no situation
-                candidates += [RuleHabit(role, k, conditions=(p.key,)) for p in vocab.predicates
-                               if not p.key.startswith(("me:", "best:"))]
+    # who is free is the role itself ("me:") or its skill ("best:"): no situation
+    situations = [p.key for p in vocab.predicates if not p.key.startswith(("me:", "best:"))]
+    candidates = [RuleHabit(h.role, h.task_type, conditions=(key,)) for h in costly_habits(sc) for key in situations]
     where = [vocab.index[h.conditions[0]] for h in candidates]
     acts, against = [0] * len(candidates), [0] * len(candidates)
     moments: dict[str, int] = {}
