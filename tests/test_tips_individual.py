@@ -36,6 +36,11 @@ def test_without_habits_or_slips_it_decides_as_the_expert(burger):
         assert {w: j for w, j in decision.items() if j != IDLE} == plan
 
 
+def test_a_near_expert_needs_its_expert():
+    with pytest.raises(ValueError, match="plays like an expert"):
+        NearExpertTrainee("nobody", load_scenario("burger"), IndividualModel())
+
+
 def test_a_habit_acts_in_its_situation_and_nowhere_else(burger):
     sc, expert, mined = burger
     habit = RuleHabit("server", "cook", HABIT_SCALE, ("open:chop",))  # strength HABIT_SCALE: it always wins

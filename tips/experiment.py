@@ -71,8 +71,6 @@ def make_trainees(scenario: Scenario, s: ExperimentSettings, mined: MinedRules |
         return [dataclasses.replace(c) for c in s.clones]
     models = models if models is not None else trainee_models(scenario, s, mined, expert)
     if s.population == "individual":
-        if expert is None:
-            raise ValueError("the individual population plays like the expert: give make_trainees the expert")
         return [NearExpertTrainee(f"trainee{i + 1}", scenario, model, seed=s.seed * 10_007 + i, expert=expert)
                 for i, model in enumerate(models)]
     return [SimulatedTrainee(f"trainee{i + 1}", scenario, model, seed=s.seed * 10_007 + i)

@@ -165,6 +165,11 @@ class NearExpertTrainee(SimulatedTrainee):
     when there is none)."""
     expert: object = None
 
+    def __post_init__(self):
+        if self.expert is None:
+            raise ValueError("a near-expert trainee plays like an expert: none given")
+        super().__post_init__()
+
     def __call__(self, kitchen: Kitchen, state: State, rng=None) -> dict[int, int]:
         self._seen = {}
         idle = kitchen.idle_workers(state)
