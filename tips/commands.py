@@ -80,7 +80,7 @@ def _records(args):
 
 def _population_records(args):
     """The records a db population is cloned from (every trainee's decisions:
-    supervisor-only once the database has a supervisor); None for the mixed one."""
+    supervisor-only once the database has a supervisor); None for a simulated one."""
     if args.population != "db":
         if args.records_db is not None:
             raise CommandError(f"--db is for --population db; the {args.population} population needs no records")
