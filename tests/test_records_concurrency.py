@@ -6,9 +6,11 @@ scenarios.content_hash` (two created the same scenario row). Every one must
 exit 0 and store its round.
 
 Started one after another, eight commands spend seconds importing torch and
-rarely meet; so each runs in a child (this file as a script) that imports
-what `play` needs, says it is ready, and runs `kitchen-coach play` (the same
-`main`) when the test tells all of them to go at once."""
+rarely meet; so a launcher (this file as a script) imports what `play` needs
+once, forks eight processes that wait, says it is ready, and when the test
+says go releases them all at once, each running `kitchen-coach play` (the
+same `main`) with its own connections. (Eight processes each importing torch
+themselves cost about 36 s of CPU per test on two cores, for the same race.)"""
 from __future__ import annotations
 
 import subprocess
@@ -26,20 +28,11 @@ pytestmark = pytest.mark.slow
 
 
 def play_at_once(url: str) -> None:
-    procs = [subprocess.Popen([sys.executable, __file__, url, str(i)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for i in range(N)]
-    for p in procs:
-        assert p.stdout.readline().strip() == "ready", p.communicate()[1][-2000:]
-    for p in procs:
-        p.stdin.write("go\n")
-        p.stdin.flush()
-    failed = []
-    for i, p in enumerate(procs):
-        out, err = p.communicate(timeout=600)
-        if p.returncode != 0:
-            failed.append(f"t{i} (exit {p.returncode}): {err.strip()[-600:]}")
-    assert not failed, "\n".join(failed)
+    launcher = subprocess.Popen([sys.executable, __file__, url], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert launcher.stdout.readline().strip() == "ready", launcher.communicate()[1][-2000:]
+    out, err = launcher.communicate("go\n", timeout=600)
+    assert launcher.returncode == 0, f"{out.strip()[-3000:]}\n{err.strip()[-2000:]}"
     with open_store(url, create=False) as store:
         for i in range(N):
             person = store.find_person(f"t{i}")
@@ -69,19 +62,49 @@ def test_eight_plays_at_once_on_an_existing_postgresql_database(fresh_pg_url):
     play_at_once(fresh_pg_url)
 
 
-def _play_when_told(url: str, i: int) -> int:
+def _launch(url: str) -> int:
+    """Import once, fork N players that wait, release them together; exit 0
+    only if every one exited 0 (else print each failure's last words)."""
+    import multiprocessing
+    import tempfile
+
     import engine.expert.trained  # noqa: F401  (torch: seconds to import, so before the start)
     import engine.optimum  # noqa: F401
     import engine.records.commands  # noqa: F401
     import engine.records.play  # noqa: F401
     import engine.expert.scoring  # noqa: F401
-    from gui.cli import main
+    import gui.cli  # noqa: F401
 
+    ctx = multiprocessing.get_context("fork")  # the children share these imports, not any connection
+    go = ctx.Event()
+    logs = [tempfile.TemporaryFile() for _ in range(N)]
+    players = [ctx.Process(target=_play_when_told, args=(url, i, go, logs[i].fileno())) for i in range(N)]
+    for p in players:
+        p.start()
     print("ready", flush=True)
     sys.stdin.readline()
-    return main(["play", "burger", "--policy", "greedy", "--trainee", f"t{i}", "--db", url, "--seed", str(i)])
+    go.set()
+    failed = 0
+    for i, p in enumerate(players):
+        p.join(600)
+        if p.exitcode != 0:
+            failed += 1
+            logs[i].seek(0)
+            print(f"t{i} (exit {p.exitcode}): {logs[i].read().decode(errors='replace').strip()[-600:]}")
+    return 1 if failed else 0
+
+
+def _play_when_told(url: str, i: int, go, log: int) -> None:
+    import os
+
+    from gui.cli import main
+
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    go.wait()
+    sys.exit(main(["play", "burger", "--policy", "greedy", "--trainee", f"t{i}", "--db", url, "--seed", str(i)]))
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    sys.exit(_play_when_told(sys.argv[1], int(sys.argv[2])))
+    sys.exit(_launch(sys.argv[1]))
