@@ -74,22 +74,44 @@ def rule_habits(mined: MinedRules, rounds: int = 4, least: float = 0.03) -> list
             if slowness:
                 k = max(slowness, key=lambda t: (slowness[t], -sc.task_types.index(t)))
                 candidates.append(RuleHabit(role, k, conditions=tuple(keys)))
-    acts = [0] * len(candidates)
+    acts, _, moments = _habit_counts(mined, candidates, lambda r: SimulatedTrainee("probe", sc, seed=r), rounds)
+    return [h for h, n in zip(candidates, acts) if n >= least * max(moments.get(h.role, 0), 1)]
+
+
+def _habit_counts(mined: MinedRules, candidates: list[RuleHabit], probe, rounds: int, expert=None):
+    """Over `rounds` rounds played by `probe(r)`: per candidate habit, the
+    moments it could act (its situation held for a free worker of its role
+    with a task of its type open to them) and, of those, how many the expert
+    would have given that worker something else (0 without an expert); per
+    role, its free moments."""
+    sc, vocab = mined.scenario, mined.vocab
     where = [[vocab.index[k] for k in h.conditions] for h in candidates]
+    acts, against = [0] * len(candidates), [0] * len(candidates)
     moments: dict[str, int] = {}
     for r in range(rounds):
         kitchen = round_kitchen(sc, 0, r)
-        for state, _ in SimulatedTrainee("probe", sc, seed=r).play(kitchen):
+        for state, _ in probe(r).play(kitchen):
             open_ = kitchen.open_tasks(state)
+            plan = expert(kitchen, state) if expert is not None else None
             for w in kitchen.idle_workers(state):
                 role = kitchen.workers[w].role
                 moments[role] = moments.get(role, 0) + 1
                 x = vocab.features(kitchen, state, w)
                 types = {kitchen.tasks[j].type for j in kitchen.for_worker(w, open_)}
+                j = plan.get(w, IDLE) if plan is not None else IDLE
+                chosen = None if j == IDLE else kitchen.tasks[j].type
                 for c, (h, idx) in enumerate(zip(candidates, where)):
                     if h.role == role and h.task_type in types and x[idx].all():
                         acts[c] += 1
-    return [h for h, n in zip(candidates, acts) if n >= least * max(moments.get(h.role, 0), 1)]
+                        against[c] += plan is not None and chosen != h.task_type
+    return acts, against, moments
+
+
+def _draw_habits(rng: np.random.Generator, habits: list) -> list:
+    """One to three of `habits`, each with its own strength: (habit, strength) pairs."""
+    m = int(rng.integers(1, min(3, len(habits)) + 1)) if habits else 0
+    picked = rng.choice(len(habits), size=m, replace=False) if m else []
+    return [(habits[i], float(rng.uniform(2.5, 4.5))) for i in picked]
 
 
 def mixed_models(scenario: Scenario, n: int, seed: int, mined: MinedRules | None = None) -> list[TraineeModel]:
@@ -107,17 +129,14 @@ def mixed_models(scenario: Scenario, n: int, seed: int, mined: MinedRules | None
     habits = situational or costly_habits(scenario) or worst_habits(scenario)
     out = []
     for _ in range(n):
-        m = int(rng.integers(1, min(3, len(habits)) + 1)) if habits else 0
-        picked = rng.choice(len(habits), size=m, replace=False) if m else []
-        strengths = [float(rng.uniform(2.5, 4.5)) for _ in picked]
+        drawn = _draw_habits(rng, habits)
         noise = dict(tau=float(rng.uniform(0.25, 0.45)), follow=float(rng.uniform(0.6, 0.95)),
                      learn=float(learn.uniform(0.05, 0.25)))
         if situational:
-            own = tuple(RuleHabit(habits[i].role, habits[i].task_type, st, habits[i].conditions)
-                        for i, st in zip(picked, strengths))
+            own = tuple(RuleHabit(h.role, h.task_type, st, h.conditions) for h, st in drawn)
             out.append(RuleHabitModel(rule_habits=own, **noise))
         else:
-            own = tuple(Habit(habits[i].role, habits[i].task_type, st) for i, st in zip(picked, strengths))
+            own = tuple(Habit(h.role, h.task_type, st) for h, st in drawn)
             out.append(TraineeModel(habits=own, **noise))
     return out
 
@@ -135,26 +154,9 @@ def vocabulary_habits(mined: MinedRules, expert, rounds: int = 4, least: float =
     # who is free is the role itself ("me:") or its skill ("best:"): no situation
     situations = [p.key for p in vocab.predicates if not p.key.startswith(("me:", "best:"))]
     candidates = [RuleHabit(h.role, h.task_type, conditions=(key,)) for h in costly_habits(sc) for key in situations]
-    where = [vocab.index[h.conditions[0]] for h in candidates]
-    acts, against = [0] * len(candidates), [0] * len(candidates)
-    moments: dict[str, int] = {}
-    for r in range(rounds):
-        kitchen = round_kitchen(sc, 0, r)
-        probe = NearExpertTrainee("probe", sc, IndividualModel(), seed=r, expert=expert)
-        for state, _ in probe.play(kitchen):
-            open_ = kitchen.open_tasks(state)
-            plan = expert(kitchen, state)
-            for w in kitchen.idle_workers(state):
-                role = kitchen.workers[w].role
-                moments[role] = moments.get(role, 0) + 1
-                x = vocab.features(kitchen, state, w)
-                types = {kitchen.tasks[j].type for j in kitchen.for_worker(w, open_)}
-                j = plan.get(w, IDLE)
-                chosen = None if j == IDLE else kitchen.tasks[j].type
-                for c, (h, i) in enumerate(zip(candidates, where)):
-                    if h.role == role and h.task_type in types and x[i]:
-                        acts[c] += 1
-                        against[c] += chosen != h.task_type
+    acts, against, moments = _habit_counts(
+        mined, candidates, lambda r: NearExpertTrainee("probe", sc, IndividualModel(), seed=r, expert=expert),
+        rounds, expert)
     return [h for h, n, a in zip(candidates, acts, against)
             if n and n >= least * moments.get(h.role, 0) and a >= costly * n]
 
@@ -168,10 +170,7 @@ def individual_models(scenario: Scenario, n: int, seed: int, mined: MinedRules, 
     habits = vocabulary_habits(mined, expert)
     out = []
     for _ in range(n):
-        m = int(rng.integers(1, min(3, len(habits)) + 1)) if habits else 0
-        picked = rng.choice(len(habits), size=m, replace=False) if m else []
-        own = tuple(RuleHabit(habits[i].role, habits[i].task_type, float(rng.uniform(2.5, 4.5)), habits[i].conditions)
-                    for i in picked)
+        own = tuple(RuleHabit(h.role, h.task_type, st, h.conditions) for h, st in _draw_habits(rng, habits))
         out.append(IndividualModel(rule_habits=own, slip=float(rng.uniform(0.03, 0.07)),
                                    follow=float(rng.uniform(0.6, 0.95)), learn=float(rng.uniform(0.05, 0.25))))
     return out
